@@ -22,15 +22,19 @@ WARN_CFLAGS := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
 # compiler's own stddef/stdint/stdarg/stdbool), no SSE/MMX/x87 so that guest
 # FPU state is never clobbered behind the guest's back, no red zone (interrupts
 # and exceptions push onto the current stack), frame pointers for stack traces.
+# The image is linked at 0xffff82d040200000, outside the top 2 GiB that
+# -mcmodel=kernel needs, so code is position-independent (-fpie) with every
+# symbol hidden (xen/config.h): all references are then RIP-relative, which
+# is enough since the image lives in one 1 GiB window.
 XEN_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc \
               -isystem $(shell $(CC) -print-file-name=include) \
               -m64 -mno-red-zone -mno-sse -mno-sse2 -mno-mmx -mno-3dnow \
-              -mno-avx -msoft-float -mcmodel=kernel -fno-pic -fno-pie \
+              -mno-avx -msoft-float -fpie \
               -fno-stack-protector -fno-asynchronous-unwind-tables \
               -fno-omit-frame-pointer -fno-strict-aliasing -fno-common \
               -fcf-protection=none -mindirect-branch-register \
               $(WARN_CFLAGS)
-XEN_AFLAGS := -D__ASSEMBLY__ -m64 -nostdinc -fno-pic -fno-pie -g
+XEN_AFLAGS := -D__ASSEMBLY__ -m64 -nostdinc -fno-pic -fno-pie -g -Wa,--noexecstack
 XEN_LDFLAGS := -m elf_x86_64 -z max-page-size=0x1000 --no-warn-rwx-segments
 
 ifeq ($(debug),y)

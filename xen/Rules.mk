@@ -24,19 +24,29 @@ INCLUDES := -I$(BASEDIR)/include -I$(BASEDIR)/arch/x86/include \
 CFLAGS := $(XEN_CFLAGS) $(INCLUDES)
 AFLAGS := $(XEN_AFLAGS) $(INCLUDES)
 
+ifeq ($(V),1)
+Q :=
+echo-cmd = @:
+else
+Q := @
+echo-cmd = @echo "  $(1)  $(subst $(BASEDIR)/,,$(CURDIR))/$(2)"
+endif
+
 subdir-objs := $(addsuffix /built_in.o,$(subdir-y))
 
 built_in.o: $(obj-y) $(subdir-objs)
-	$(LD) $(XEN_LDFLAGS) -r -o $@ $(obj-y) $(subdir-objs)
+	$(Q)$(LD) $(XEN_LDFLAGS) -r -o $@ $(obj-y) $(subdir-objs)
 
 $(subdir-objs): FORCE
-	$(MAKE) -f $(BASEDIR)/Rules.mk -C $(dir $@) built_in.o
+	$(Q)$(MAKE) --no-print-directory -f $(BASEDIR)/Rules.mk -C $(dir $@) built_in.o
 
 %.o: %.c
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(call echo-cmd,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
 %.o: %.S
-	$(CC) $(AFLAGS) -MMD -MP -c $< -o $@
+	$(call echo-cmd,AS,$@)
+	$(Q)$(CC) $(AFLAGS) -MMD -MP -c $< -o $@
 
 # Preprocessed linker scripts.
 %.lds: %.lds.S

@@ -23,4 +23,9 @@
 
 #include <asm/config.h>
 
+#ifndef __ASSEMBLY__
+/* No symbol is ever looked up through a GOT: see Config.mk. */
+#pragma GCC visibility push(hidden)
+#endif
+
 #endif /* XEN_CONFIG_H */

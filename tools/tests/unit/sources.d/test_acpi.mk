@@ -1,0 +1,1 @@
+SRCS-test_acpi := $(XEN)/drivers/acpi/tables.c

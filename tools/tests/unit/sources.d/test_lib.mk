@@ -1,0 +1,1 @@
+SRCS-test_lib := $(XEN)/common/lib.c

@@ -1,0 +1,1 @@
+SRCS-test_param := $(XEN)/common/kernel.c $(XEN)/common/lib.c

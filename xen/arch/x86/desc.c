@@ -1,0 +1,114 @@
+/*
+ * desc.c: the boot CPU's GDT, TSS and IDT.
+ *
+ * Theory of operation. head.S loads a GDT holding only the hypervisor's
+ * reserved descriptors (selector 0xe000 onwards, see asm/desc.h); entries
+ * below that belong to PV guests and are never loaded by the hypervisor.
+ * Here we add the TSS (whose IST slots give #MC, #DF, NMI and #DB their own
+ * known-good stacks, so that a fault with a corrupt %rsp can still be
+ * reported) and the per-CPU descriptor, and install an IDT of 256
+ * interrupt gates pointing at the entry stubs of entry.S.
+ */
+#include <asm/current.h>
+#include <asm/desc.h>
+#include <asm/processor.h>
+#include <asm/traps.h>
+#include <xen/lib.h>
+#include <xen/string.h>
+
+extern struct seg_desc boot_gdt[];
+extern const char entry_stubs[];
+
+static struct idt_entry idt_table[256] __aligned(PAGE_SIZE);
+static struct tss64 boot_tss;
+
+#define GATE_INTERRUPT 0xe
+#define GATE_PRESENT   0x80
+
+static void set_gate(unsigned int vec, unsigned int ist, unsigned int dpl)
+{
+    unsigned long addr = (unsigned long)entry_stubs + 16 * vec;
+    uint64_t attr = GATE_PRESENT | (dpl << 5) | GATE_INTERRUPT;
+
+    idt_table[vec].lo = (addr & 0xffff) |
+                        ((uint64_t)__HYPERVISOR_CS << 16) |
+                        ((uint64_t)ist << 32) |
+                        (attr << 40) |
+                        (((addr >> 16) & 0xffff) << 48);
+    idt_table[vec].hi = addr >> 32;
+}
+
+static struct seg_desc *gdt_entry(unsigned int sel)
+{
+    return &boot_gdt[(sel - FIRST_RESERVED_GDT_BYTE) / 8];
+}
+
+/* A 16-byte available-64-bit-TSS system descriptor. */
+static void set_tss_desc(unsigned int sel, const struct tss64 *tss)
+{
+    unsigned long base = (unsigned long)tss;
+    uint32_t limit = sizeof(*tss) - 1;
+    struct seg_desc *d = gdt_entry(sel);
+
+    d[0].a = ((base & 0xffff) << 16) | (limit & 0xffff);
+    d[0].b = (base & 0xff000000) | (limit & 0xf0000) |
+             0x8900 /* present, type 9 */ | ((base >> 16) & 0xff);
+    d[1].a = base >> 32;
+    d[1].b = 0;
+}
+
+/* Data descriptor whose limit is the CPU number, read back with lsl. */
+static void set_per_cpu_desc(unsigned int cpu)
+{
+    struct seg_desc *d = gdt_entry(PER_CPU_SELECTOR);
+
+    d->a = cpu & 0xffff;
+    d->b = 0x0040f100 | (cpu & 0xf0000);  /* present, DPL 3, byte-granular data */
+}
+
+static void init_tss(struct tss64 *tss, unsigned long stack_bottom)
+{
+    memset(tss, 0, sizeof(*tss));
+    tss->rsp0 = stack_bottom + STACK_SIZE - CPUINFO_SIZE;
+    tss->ist[IST_MCE - 1] = stack_bottom + IST_MCE * PAGE_SIZE;
+    tss->ist[IST_DF - 1] = stack_bottom + IST_DF * PAGE_SIZE;
+    tss->ist[IST_NMI - 1] = stack_bottom + IST_NMI * PAGE_SIZE;
+    tss->ist[IST_DB - 1] = stack_bottom + IST_DB * PAGE_SIZE;
+    tss->iomap_base = sizeof(*tss);   /* no I/O bitmap: all ports trap */
+}
+
+void init_boot_cpu_descriptors(void)
+{
+    struct desc_ptr idtr = {
+        .limit = sizeof(idt_table) - 1,
+        .base = (unsigned long)idt_table,
+    };
+    unsigned int v;
+
+    BUILD_BUG_ON(sizeof(struct cpu_info) != CPUINFO_SIZE);
+    BUILD_BUG_ON(sizeof(struct cpu_info) % 16);
+    BUILD_BUG_ON(sizeof(struct cpu_user_regs) != REGS_SIZE);
+    BUILD_BUG_ON(offsetof(struct cpu_user_regs, rbp) != REGS_rbp);
+    BUILD_BUG_ON(offsetof(struct cpu_user_regs, rax) != REGS_rax);
+    BUILD_BUG_ON(offsetof(struct cpu_user_regs, rdi) != REGS_rdi);
+    BUILD_BUG_ON(offsetof(struct cpu_user_regs, error_code) != REGS_error_code);
+    BUILD_BUG_ON(offsetof(struct cpu_user_regs, entry_vector) != REGS_entry_vector);
+    BUILD_BUG_ON(offsetof(struct cpu_user_regs, rip) != REGS_rip);
+    BUILD_BUG_ON(offsetof(struct cpu_user_regs, ss) != REGS_ss);
+    BUILD_BUG_ON(sizeof(struct tss64) != 112);
+    BUILD_BUG_ON(IST_MAX * PAGE_SIZE > STACK_SIZE - PRIMARY_STACK_PAGES * PAGE_SIZE);
+
+    for ( v = 0; v < ARRAY_SIZE(idt_table); v++ )
+        set_gate(v, 0, 0);
+    set_gate(TRAP_machine_check, IST_MCE, 0);
+    set_gate(TRAP_double_fault, IST_DF, 0);
+    set_gate(TRAP_nmi, IST_NMI, 0);
+    set_gate(TRAP_debug, IST_DB, 0);
+
+    init_tss(&boot_tss, (unsigned long)cpu0_stack);
+    set_tss_desc(TSS_SELECTOR, &boot_tss);
+    set_per_cpu_desc(0);
+
+    __asm__ __volatile__ ( "lidt %0" :: "m" (idtr) );
+    __asm__ __volatile__ ( "ltr %w0" :: "r" (TSS_SELECTOR) );
+}

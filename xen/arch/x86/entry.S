@@ -1,0 +1,75 @@
+/*
+ * entry.S: exception and interrupt entry for the hypervisor itself.
+ *
+ * Theory of operation. Every IDT vector v points at entry_stubs + 16 * v.
+ * A stub makes all frames look alike: it pushes a zero error code where the
+ * CPU pushes none, stores v in the upper half of the error-code slot, and
+ * jumps to handle_exception. That saves the general registers below the
+ * frame so the stack holds a struct cpu_user_regs (asm/regs.h), calls
+ * do_trap(regs) and, if it returns, restores everything and irets.
+ *
+ * Guest entry (syscall, and traps from ring 3) will get its own paths that
+ * save into the struct cpu_info at the top of the stack.
+ */
+#include <asm/asm_defns.h>
+#include <asm/regs.h>
+
+/* Vectors for which the CPU pushes an error code. */
+#define HAS_ERRCODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || \
+                        (v) == 21 || (v) == 29 || (v) == 30)
+
+        .text
+        .balign 16
+GLOBAL(entry_stubs)
+        vec = 0
+        .rept 256
+        .balign 16
+        .if !HAS_ERRCODE(vec)
+        pushq   $0
+        .endif
+        movl    $vec, 4(%rsp)
+        jmp     handle_exception
+        vec = vec + 1
+        .endr
+END(entry_stubs)
+
+ENTRY(handle_exception)
+        push    %rdi
+        push    %rsi
+        push    %rdx
+        push    %rcx
+        push    %rax
+        push    %r8
+        push    %r9
+        push    %r10
+        push    %r11
+        push    %rbx
+        push    %rbp
+        push    %r12
+        push    %r13
+        push    %r14
+        push    %r15
+        cld
+        mov     %rsp, %rdi
+        /* The frame is 8 bytes off 16-byte alignment here. */
+        sub     $8, %rsp
+        call    do_trap
+        add     $8, %rsp
+        pop     %r15
+        pop     %r14
+        pop     %r13
+        pop     %r12
+        pop     %rbp
+        pop     %rbx
+        pop     %r11
+        pop     %r10
+        pop     %r9
+        pop     %r8
+        pop     %rax
+        pop     %rcx
+        pop     %rdx
+        pop     %rsi
+        pop     %rdi
+        add     $8, %rsp                /* error code and vector */
+        iretq
+END(handle_exception)

@@ -1,0 +1,50 @@
+/*
+ * asm/current.h: per-CPU information found from the stack pointer.
+ *
+ * Every CPU runs on a STACK_SIZE-aligned stack whose top holds a struct
+ * cpu_info. Rounding %rsp up therefore finds the running CPU's data without
+ * any segment register, which matters on entry from a guest when %gs is the
+ * guest's.
+ */
+#ifndef ASM_X86_CURRENT_H
+#define ASM_X86_CURRENT_H
+
+#include <asm/config.h>
+#include <asm/regs.h>
+
+#ifndef __ASSEMBLY__
+struct vcpu;
+
+struct cpu_info {
+    struct cpu_user_regs guest_cpu_user_regs; /* frame of a guest entry */
+    unsigned int processor_id;
+    struct vcpu *current_vcpu;
+    unsigned long per_cpu_offset;
+    unsigned long pad[2];                     /* keep 16-byte alignment */
+};
+
+static inline struct cpu_info *get_cpu_info(void)
+{
+    unsigned long sp;
+
+    __asm__ ( "mov %%rsp, %0" : "=r" (sp) );
+    return (struct cpu_info *)((sp | (STACK_SIZE - 1)) + 1) - 1;
+}
+
+static inline unsigned long get_stack_bottom(void)
+{
+    unsigned long sp;
+
+    __asm__ ( "mov %%rsp, %0" : "=r" (sp) );
+    return sp & ~(STACK_SIZE - 1);
+}
+
+#define smp_processor_id() (get_cpu_info()->processor_id)
+
+extern char cpu0_stack[STACK_SIZE];
+#endif
+
+/* sizeof(struct cpu_info), for assembly. Checked in desc.c. */
+#define CPUINFO_SIZE (REGS_SIZE + 8 + 8 + 8 + 16)
+
+#endif /* ASM_X86_CURRENT_H */

@@ -1,0 +1,67 @@
+/*
+ * asm/desc.h: segment selectors and descriptor tables.
+ *
+ * The GDT follows the Xen PV ABI: entries 0..FIRST_RESERVED_GDT_ENTRY-1
+ * (the first 14 pages) belong to the running PV guest, and the hypervisor's
+ * own descriptors start at selector 0xe000. The 64-bit selectors guests use
+ * (FLAT_RING3_CS64 = 0xe033 and so on) are fixed by the ABI, and the
+ * syscall/sysret MSR layout depends on their order:
+ *
+ *   0xe000  null                    0xe030  ring 3 code, 64-bit
+ *   0xe008  ring 0 code, 64-bit     0xe038  ring 1 code, compat (reserved)
+ *   0xe010  ring 0 data             0xe040  TSS (16 bytes)
+ *   0xe018  reserved                0xe050  LDT (16 bytes)
+ *   0xe020  ring 3 code, compat     0xe060  per-CPU entry (limit = CPU id)
+ *   0xe028  ring 3 data
+ */
+#ifndef ASM_X86_DESC_H
+#define ASM_X86_DESC_H
+
+#define FIRST_RESERVED_GDT_PAGE  14
+#define FIRST_RESERVED_GDT_BYTE  (FIRST_RESERVED_GDT_PAGE * 4096)
+#define FIRST_RESERVED_GDT_ENTRY (FIRST_RESERVED_GDT_BYTE / 8)
+
+#define __HYPERVISOR_CS     0xe008
+#define __HYPERVISOR_DS     0xe010
+#define __HYPERVISOR_CS32   0xe018
+#define FLAT_RING3_CS32     0xe023
+#define FLAT_RING3_DS32     0xe02b
+#define FLAT_RING3_CS64     0xe033
+#define TSS_SELECTOR        0xe040
+#define LDT_SELECTOR        0xe050
+#define PER_CPU_SELECTOR    0xe060
+
+/* Number of hypervisor descriptors (8 bytes each) from 0xe000. */
+#define NR_RESERVED_GDT_ENTRIES 13
+#define LAST_RESERVED_GDT_BYTE  (FIRST_RESERVED_GDT_BYTE + NR_RESERVED_GDT_ENTRIES * 8 - 1)
+
+#ifndef __ASSEMBLY__
+#include <xen/types.h>
+
+struct desc_ptr {
+    uint16_t limit;
+    uint64_t base;
+} __attribute__((__packed__));
+
+struct seg_desc {
+    uint32_t a, b;
+};
+
+struct idt_entry {
+    uint64_t lo, hi;
+};
+
+struct tss64 {
+    uint32_t reserved0;
+    uint64_t rsp0, rsp1, rsp2;
+    uint64_t reserved1;
+    uint64_t ist[7];             /* ist[0] is IST1 */
+    uint64_t reserved2;
+    uint16_t reserved3;
+    uint16_t iomap_base;
+} __attribute__((__packed__, __aligned__(16)));
+
+void init_boot_cpu_descriptors(void);
+
+#endif /* __ASSEMBLY__ */
+#endif /* ASM_X86_DESC_H */

@@ -1,0 +1,47 @@
+/*
+ * asm/processor-flags.h: control register and RFLAGS bits (asm-safe).
+ */
+#ifndef ASM_X86_PROCESSOR_FLAGS_H
+#define ASM_X86_PROCESSOR_FLAGS_H
+
+#define X86_EFLAGS_CF   0x00000001
+#define X86_EFLAGS_MBS  0x00000002  /* always set */
+#define X86_EFLAGS_TF   0x00000100
+#define X86_EFLAGS_IF   0x00000200
+#define X86_EFLAGS_DF   0x00000400
+#define X86_EFLAGS_IOPL 0x00003000
+#define X86_EFLAGS_NT   0x00004000
+#define X86_EFLAGS_RF   0x00010000
+#define X86_EFLAGS_AC   0x00040000
+#define X86_EFLAGS_ID   0x00200000
+
+#define X86_CR0_PE 0x00000001
+#define X86_CR0_MP 0x00000002
+#define X86_CR0_EM 0x00000004
+#define X86_CR0_TS 0x00000008
+#define X86_CR0_ET 0x00000010
+#define X86_CR0_NE 0x00000020
+#define X86_CR0_WP 0x00010000
+#define X86_CR0_AM 0x00040000
+#define X86_CR0_NW 0x20000000
+#define X86_CR0_CD 0x40000000
+#define X86_CR0_PG 0x80000000
+
+#define X86_CR4_PSE        0x00000010
+#define X86_CR4_PAE        0x00000020
+#define X86_CR4_MCE        0x00000040
+#define X86_CR4_PGE        0x00000080
+#define X86_CR4_OSFXSR     0x00000200
+#define X86_CR4_OSXMMEXCPT 0x00000400
+
+/* CPUID bits checked at boot. */
+#define X86_FEATURE_LM_BIT   29  /* 0x80000001 EDX */
+#define X86_FEATURE_NX_BIT   20  /* 0x80000001 EDX */
+#define X86_FEATURE_PAE_BIT   6  /* 1 EDX */
+#define X86_FEATURE_PSE_BIT   3  /* 1 EDX */
+#define X86_FEATURE_TSC_BIT   4  /* 1 EDX */
+#define X86_FEATURE_MSR_BIT   5  /* 1 EDX */
+#define X86_FEATURE_APIC_BIT  9  /* 1 EDX */
+#define X86_FEATURE_FXSR_BIT 24  /* 1 EDX */
+
+#endif /* ASM_X86_PROCESSOR_FLAGS_H */

@@ -1,0 +1,19 @@
+/*
+ * xen/shutdown.h: restarting and halting the machine.
+ */
+#ifndef XEN_SHUTDOWN_H
+#define XEN_SHUTDOWN_H
+
+#include <xen/compiler.h>
+#include <xen/types.h>
+
+/* Reset the machine with the methods chosen by reboot=; never returns. */
+void __noreturn machine_restart(void);
+
+/* Stop for good (noreboot): every CPU halted. */
+void __noreturn machine_halt(void);
+
+/* True when reboot=no or noreboot asks us never to reset by ourselves. */
+bool reboot_disabled(void);
+
+#endif /* XEN_SHUTDOWN_H */
