@@ -29,6 +29,7 @@
 #include <xen/acpi.h>
 #include <xen/console.h>
 #include <xen/debug_fault.h>
+#include <xen/dom0_opts.h>
 #include <xen/lib.h>
 #include <xen/multiboot2.h>
 #include <xen/param.h>
@@ -117,6 +118,9 @@ static void check_dom0_modules(const struct boot_info *bi)
 
     printk("Dom0 kernel: module 0, %lu bytes\n",
            (unsigned long)bi->modules[0].size);
+    printk("Dom0 memory: %lu MiB (dom0_mem= resolved against %lu MiB of RAM)\n",
+           (unsigned long)(dom0_mem_resolve(&dom0_mem, e820_total_ram(bi)) >> 20),
+           (unsigned long)(e820_total_ram(bi) >> 20));
     if ( bi->nr_modules > 1 )
         printk("Dom0 initrd: module 1, %lu bytes\n",
                (unsigned long)bi->modules[1].size);

@@ -12,7 +12,11 @@
  * The call trace follows the frame-pointer chain (the hypervisor is built
  * with -fno-omit-frame-pointer). Every frame address is checked to lie
  * inside the stack it started on before it is dereferenced, so a corrupt
- * %rbp ends the trace instead of causing a second fault.
+ * %rbp ends the trace instead of causing a second fault. A leaf function
+ * that needs no stack gets no frame from GCC, whatever the flags; when the
+ * fault is in one, the word at %rsp is its return address, so a text
+ * address found there and not at the top of the frame chain is printed
+ * too, marked S (found by scanning) rather than F (found by frame).
  *
  * Faults inside the report itself (a recursive fault) print a one-line
  * notice and halt the CPU rather than recursing.
@@ -111,10 +115,36 @@ static void show_frame_chain(unsigned long frame)
     }
 }
 
+static bool is_kernel_text(unsigned long addr)
+{
+    extern const char _stext[], _etext[];
+
+    return addr >= (unsigned long)_stext && addr < (unsigned long)_etext;
+}
+
+/* The return address of a frameless leaf function, or 0. */
+static unsigned long leaf_return_address(const struct cpu_user_regs *regs)
+{
+    unsigned long lo, hi, word, first_ret = 0;
+
+    if ( !stack_bounds(regs->rsp, &lo, &hi) || regs->rsp + 8 > hi ||
+         !IS_ALIGNED(regs->rsp, 8) )
+        return 0;
+    word = *(const unsigned long *)regs->rsp;
+    if ( stack_bounds(regs->rbp, &lo, &hi) && regs->rbp + 16 <= hi &&
+         IS_ALIGNED(regs->rbp, 8) )
+        first_ret = ((const unsigned long *)regs->rbp)[1];
+    return is_kernel_text(word) && word != first_ret ? word : 0;
+}
+
 static void show_call_trace(const struct cpu_user_regs *regs)
 {
+    unsigned long leaf_ret = leaf_return_address(regs);
+
     printk("Xen call trace:\n");
     print_trace_entry(regs->rip, 'R');
+    if ( leaf_ret )
+        print_trace_entry(leaf_ret, 'S');
     show_frame_chain(regs->rbp);
     printk("\n");
 }

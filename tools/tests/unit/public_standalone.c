@@ -1,0 +1,2 @@
+/* Compiled as C99 and as C++ by sources.d/test_public_abi.mk. */
+#include <public/xen.h>
