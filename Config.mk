@@ -31,7 +31,7 @@ XEN_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc \
               -m64 -mno-red-zone -mno-sse -mno-sse2 -mno-mmx -mno-3dnow \
               -mno-avx -msoft-float -fpie \
               -fno-stack-protector -fno-asynchronous-unwind-tables \
-              -fno-omit-frame-pointer -fno-strict-aliasing -fno-common \
+              -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-strict-aliasing -fno-common \
               -fcf-protection=none -mindirect-branch-register \
               $(WARN_CFLAGS)
 XEN_AFLAGS := -D__ASSEMBLY__ -m64 -nostdinc -fno-pic -fno-pie -g -Wa,--noexecstack

@@ -13,6 +13,11 @@ const char *xen_banner_version(void)
     return XEN_PRODUCT " " VERSION_STRING;
 }
 
+const char *xen_version_string(void)
+{
+    return VERSION_STRING;
+}
+
 const char *xen_compiler(void)
 {
     return "gcc " __VERSION__;

@@ -66,8 +66,9 @@ static int parse_boot_info(unsigned long mbi_phys)
 
 static void print_banner(void)
 {
-    printk("%s (%s) debug=%c %s\n", xen_banner_version(), xen_compiler(),
-           CONFIG_DEBUG ? 'y' : 'n', xen_build_date());
+    printk("%s version %s (%s) debug=%c %s\n", XEN_PRODUCT,
+           xen_version_string(), xen_compiler(), CONFIG_DEBUG ? 'y' : 'n',
+           xen_build_date());
 }
 
 static void print_boot_info(const struct boot_info *bi)
