@@ -92,26 +92,30 @@ static void print_trace_entry(unsigned long addr, char kind)
     printk("   [<%016lx>] %c %pS\n", addr, kind, (void *)addr);
 }
 
-/* Walk the %rbp chain from frame, while it stays inside one stack. */
+/* Can `bytes` bytes at addr be read as words of a hypervisor stack? */
+static bool on_stack(unsigned long addr, unsigned long bytes)
+{
+    unsigned long lo, hi;
+
+    return IS_ALIGNED(addr, 8) && stack_bounds(addr, &lo, &hi) &&
+           addr + bytes <= hi;
+}
+
+/* Walk the %rbp chain from frame, upwards, while it stays on a stack. */
 static void show_frame_chain(unsigned long frame)
 {
-    unsigned long lo, hi, depth = 0;
+    unsigned int depth = 0;
 
-    if ( !stack_bounds(frame, &lo, &hi) )
-        return;
-
-    while ( frame >= lo && frame + 16 <= hi && IS_ALIGNED(frame, 8) &&
-            depth++ < 64 )
+    while ( on_stack(frame, 16) && depth++ < 64 )
     {
         const unsigned long *f = (const unsigned long *)frame;
-        unsigned long next = f[0], ret = f[1];
 
-        if ( !ret )
+        if ( !f[1] )
             break;
-        print_trace_entry(ret, 'F');
-        if ( next <= frame )
+        print_trace_entry(f[1], 'F');
+        if ( f[0] <= frame )
             break;
-        frame = next;
+        frame = f[0];
     }
 }
 
@@ -125,14 +129,12 @@ static bool is_kernel_text(unsigned long addr)
 /* The return address of a frameless leaf function, or 0. */
 static unsigned long leaf_return_address(const struct cpu_user_regs *regs)
 {
-    unsigned long lo, hi, word, first_ret = 0;
+    unsigned long word, first_ret = 0;
 
-    if ( !stack_bounds(regs->rsp, &lo, &hi) || regs->rsp + 8 > hi ||
-         !IS_ALIGNED(regs->rsp, 8) )
+    if ( !on_stack(regs->rsp, 8) )
         return 0;
     word = *(const unsigned long *)regs->rsp;
-    if ( stack_bounds(regs->rbp, &lo, &hi) && regs->rbp + 16 <= hi &&
-         IS_ALIGNED(regs->rbp, 8) )
+    if ( on_stack(regs->rbp, 16) )
         first_ret = ((const unsigned long *)regs->rbp)[1];
     return is_kernel_text(word) && word != first_ret ? word : 0;
 }
