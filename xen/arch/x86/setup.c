@@ -112,6 +112,8 @@ static void drop_identity_map(void)
 
 static void check_dom0_modules(const struct boot_info *bi)
 {
+    uint64_t ram;
+
     if ( !bi->nr_modules )
         panic("No dom0 kernel: the boot entry has no module.\n"
               "Add a 'module2 <dom0 kernel> [options]' line after the "
@@ -119,9 +121,10 @@ static void check_dom0_modules(const struct boot_info *bi)
 
     printk("Dom0 kernel: module 0, %lu bytes\n",
            (unsigned long)bi->modules[0].size);
+    ram = e820_total_ram(bi);
     printk("Dom0 memory: %lu MiB (dom0_mem= resolved against %lu MiB of RAM)\n",
-           (unsigned long)(dom0_mem_resolve(&dom0_mem, e820_total_ram(bi)) >> 20),
-           (unsigned long)(e820_total_ram(bi) >> 20));
+           (unsigned long)(dom0_mem_resolve(&dom0_mem, ram) >> 20),
+           (unsigned long)(ram >> 20));
     if ( bi->nr_modules > 1 )
         printk("Dom0 initrd: module 1, %lu bytes\n",
                (unsigned long)bi->modules[1].size);

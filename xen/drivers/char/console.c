@@ -118,7 +118,7 @@ static void emit(const char *s, size_t len)
 
     conring_put(s, len);
     for ( d = devices; d; d = d->next )
-        d->puts(s, len);
+        d->puts(d, s, len);
 }
 
 /* Write text, adding the line prefix at the start of every line. */
@@ -208,11 +208,11 @@ static void replay(struct console_device *dev)
     uint64_t first = start & (CONRING_SIZE - 1);
 
     if ( first + avail <= CONRING_SIZE )
-        dev->puts(&conring[first], avail);
+        dev->puts(dev, &conring[first], avail);
     else
     {
-        dev->puts(&conring[first], CONRING_SIZE - first);
-        dev->puts(conring, avail - (CONRING_SIZE - first));
+        dev->puts(dev, &conring[first], CONRING_SIZE - first);
+        dev->puts(dev, conring, avail - (CONRING_SIZE - first));
     }
 }
 

@@ -195,8 +195,9 @@ static void uart_putc(const struct ns16550 *u, char c)
     uart_out(u, UART_THR, c);
 }
 
-static void uart_puts(const struct ns16550 *u, const char *s, size_t len)
+static void uart_puts(struct console_device *dev, const char *s, size_t len)
 {
+    const struct ns16550 *u = container_of(dev, struct ns16550, con);
     size_t i;
 
     for ( i = 0; i < len; i++ )
@@ -205,16 +206,6 @@ static void uart_puts(const struct ns16550 *u, const char *s, size_t len)
             uart_putc(u, '\r');
         uart_putc(u, s[i]);
     }
-}
-
-static void com1_puts(const char *s, size_t len)
-{
-    uart_puts(&uarts[0], s, len);
-}
-
-static void com2_puts(const char *s, size_t len)
-{
-    uart_puts(&uarts[1], s, len);
 }
 
 static bool uart_present(const struct ns16550 *u)
@@ -269,9 +260,6 @@ static void uart_setup(struct ns16550 *u)
 void ns16550_init(void);
 void ns16550_init(void)
 {
-    static void (*const puts_fn[])(const char *, size_t) = {
-        com1_puts, com2_puts,
-    };
     unsigned int i;
 
     for ( i = 0; i < ARRAY_SIZE(uarts); i++ )
@@ -288,7 +276,7 @@ void ns16550_init(void)
         }
         uart_setup(u);
         u->con.name = u->name;
-        u->con.puts = puts_fn[i];
+        u->con.puts = uart_puts;
         console_register(&u->con);
         printk("%s: %u,%u%c%u at io %#x, irq %u (polled)\n", u->name,
                u->baud, u->data_bits, u->parity, u->stop_bits, u->io_base,

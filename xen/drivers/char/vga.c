@@ -89,7 +89,7 @@ static void vga_putc(char c)
         newline();
 }
 
-static void vga_puts(const char *s, size_t len)
+static void vga_puts(struct console_device *dev, const char *s, size_t len)
 {
     size_t i;
 

@@ -13,7 +13,7 @@
 /* A console output device. */
 struct console_device {
     const char *name;
-    void (*puts)(const char *s, size_t len);
+    void (*puts)(struct console_device *dev, const char *s, size_t len);
     struct console_device *next;
 };
 
