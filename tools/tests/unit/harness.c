@@ -10,6 +10,9 @@
 
 #include "harness.h"
 
+#include <asm/mm.h>
+#include <asm/system.h>
+
 #define MAX_TESTS 512
 #define LOG_SIZE (64 * 1024)
 
@@ -218,3 +221,53 @@ int main(int argc, char **argv)
     }
     return failed ? 1 : 0;
 }
+
+/*
+ * Simulated CPU state for hypervisor code that asks which CPU it runs on
+ * or whether interrupts are enabled: one of each per host thread, so a
+ * test can run several "CPUs" as threads.
+ */
+static __thread unsigned int sim_cpu;
+static __thread bool sim_irq_enabled = true;
+
+void harness_set_cpu(unsigned int cpu)
+{
+    sim_cpu = cpu;
+}
+
+unsigned int smp_processor_id(void)
+{
+    return sim_cpu;
+}
+
+void local_irq_disable(void)
+{
+    sim_irq_enabled = false;
+}
+
+void local_irq_enable(void)
+{
+    sim_irq_enabled = true;
+}
+
+bool local_irq_is_enabled(void)
+{
+    return sim_irq_enabled;
+}
+
+unsigned long host_test_irq_save(void)
+{
+    unsigned long flags = sim_irq_enabled ? X86_EFLAGS_IF : 0;
+
+    sim_irq_enabled = false;
+    return flags;
+}
+
+void host_test_irq_restore(unsigned long flags)
+{
+    sim_irq_enabled = !!(flags & X86_EFLAGS_IF);
+}
+
+/* Tests of memory-management code point these at their simulated RAM. */
+unsigned char *host_test_directmap;
+struct page_info *frame_table;

@@ -40,6 +40,13 @@ bool harness_panics(harness_fn fn);
 /* The message of the last panic/assertion caught by harness_panics(). */
 const char *harness_last_panic(void);
 
+/*
+ * Simulated CPU for code under test: smp_processor_id() returns the value
+ * set here (per host thread, default 0); local_irq_*() flip a per-thread
+ * flag that starts enabled.
+ */
+void harness_set_cpu(unsigned int cpu);
+
 #define TEST(name)                                                          \
     static void name(void);                                                 \
     __attribute__((constructor)) static void harness_reg_##name(void)      \

@@ -23,7 +23,7 @@
 
 #include <asm/config.h>
 
-#ifndef __ASSEMBLY__
+#if !defined(__ASSEMBLY__) && !defined(__XEN_HOST_TEST__)
 /* No symbol is ever looked up through a GOT: see Config.mk. */
 #pragma GCC visibility push(hidden)
 #endif

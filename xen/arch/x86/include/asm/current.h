@@ -12,7 +12,10 @@
 #include <asm/config.h>
 #include <asm/regs.h>
 
-#ifndef __ASSEMBLY__
+#if !defined(__ASSEMBLY__) && defined(__XEN_HOST_TEST__)
+/* Host unit tests say which simulated CPU is running. */
+unsigned int smp_processor_id(void);
+#elif !defined(__ASSEMBLY__)
 struct vcpu;
 
 struct cpu_info {

@@ -37,8 +37,22 @@ typedef uint64_t intpte_t;
 
 /*
  * Address conversions. __va() works for any address inside the direct map;
- * __pa() for direct-map and image addresses.
+ * __pa() for direct-map and image addresses. Host unit tests map "machine
+ * memory" wherever they like and say where in host_test_directmap.
  */
+#ifdef __XEN_HOST_TEST__
+extern unsigned char *host_test_directmap;
+
+static inline void *__va(paddr_t pa)
+{
+    return host_test_directmap + pa;
+}
+
+static inline paddr_t __pa(const void *va)
+{
+    return (const unsigned char *)va - host_test_directmap;
+}
+#else
 static inline void *__va(paddr_t pa)
 {
     return (void *)(pa + DIRECTMAP_VIRT_START);
@@ -52,6 +66,7 @@ static inline paddr_t __pa(const void *va)
         return v - XEN_VIRT_START;
     return v - DIRECTMAP_VIRT_START;
 }
+#endif
 
 /* Physical address of an image symbol, usable before paging is set up. */
 #define sym_phys(sym) ((paddr_t)(unsigned long)(sym) - XEN_VIRT_START)

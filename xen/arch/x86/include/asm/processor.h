@@ -6,6 +6,7 @@
 
 #include <asm/msr-index.h>
 #include <asm/processor-flags.h>
+#include <asm/system.h>
 #include <xen/compiler.h>
 #include <xen/types.h>
 
@@ -81,16 +82,6 @@ static inline void cpu_relax(void)
 static inline void halt(void)
 {
     __asm__ __volatile__ ( "hlt" ::: "memory" );
-}
-
-static inline void local_irq_disable(void)
-{
-    __asm__ __volatile__ ( "cli" ::: "memory" );
-}
-
-static inline void local_irq_enable(void)
-{
-    __asm__ __volatile__ ( "sti" ::: "memory" );
 }
 
 static inline void flush_tlb_local(void)
