@@ -14,6 +14,8 @@
 #include <asm/traps.h>
 #include <xen/console.h>
 #include <xen/lib.h>
+#include <xen/smp.h>
+#include <xen/spinlock.h>
 #include <xen/param.h>
 #include <xen/shutdown.h>
 #include <xen/string.h>
@@ -29,12 +31,12 @@ void panic(const char *fmt, ...)
     va_list args;
 
     local_irq_disable();
-    if ( panicking )
+    if ( __atomic_exchange_n(&panicking, true, __ATOMIC_SEQ_CST) )
     {
         printk("Panic while panicking: halting\n");
         cpu_halt_forever();
     }
-    panicking = true;
+    spin_debug_disable();
     console_force_unlock();
 
     va_start(args, fmt);
@@ -51,6 +53,7 @@ void panic(const char *fmt, ...)
     if ( opt_noreboot || reboot_disabled() )
     {
         printk(XENLOG_ERR "Manual reset required ('noreboot' specified)\n");
+        smp_send_stop();
         machine_halt();
     }
     printk(XENLOG_ERR "Reboot in five seconds...\n");

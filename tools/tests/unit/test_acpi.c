@@ -1,12 +1,7 @@
 /*
- * test_acpi.c: drivers/acpi/tables.c against a fake physical memory.
- *
- * Physical memory is three buffers: the first MiB (BDA, EBDA, BIOS area),
- * a window at 0x07fe0000 where QEMU puts its tables, and a window above
- * 4 GiB that only an XSDT can reach. fake_map() returns NULL for any range
- * not wholly inside one of them. Tables are written with helpers that fill
- * QEMU's OEM fields and fix the checksums; a case then breaks one thing
- * and checks both the return value and the message.
+ * test_acpi.c: drivers/acpi/tables.c against a fake physical memory
+ * (acpi_fake.h): QEMU's tables, then one broken thing at a time, checking
+ * both the return value and the message.
  */
 #include <string.h>
 
@@ -14,162 +9,10 @@
 #include <xen/errno.h>
 #include <xen/lib.h>
 
+#include "acpi_fake.h"
 #include "harness.h"
 
-static uint8_t low_mem[0x100000];
-static uint8_t high_mem[0x20000];
-static uint8_t top_mem[0x10000];
-
-static const struct region {
-    paddr_t base;
-    size_t size;
-    uint8_t *buf;
-} regions[] = {
-    { 0, sizeof(low_mem), low_mem },
-    { 0x07fe0000, sizeof(high_mem), high_mem },
-    { 0x100000000ul, sizeof(top_mem), top_mem },
-};
-
-static const void *fake_map(paddr_t pa, size_t len)
-{
-    unsigned int i;
-
-    for ( i = 0; i < ARRAY_SIZE(regions); i++ )
-    {
-        const struct region *r = &regions[i];
-
-        if ( pa >= r->base && len <= r->size && pa - r->base <= r->size - len )
-            return r->buf + (pa - r->base);
-    }
-    return NULL;
-}
-
-/* A writable pointer to pa; the test itself is wrong if pa is unbacked. */
-static void *mem(paddr_t pa)
-{
-    void *p = (void *)fake_map(pa, 1);
-
-    if ( !p )
-        panic("test bug: no fake memory at %#lx", (unsigned long)pa);
-    return p;
-}
-
-static bool log_clean(void)
-{
-    return !harness_log_contains(XENLOG_WARNING) &&
-           !harness_log_contains(XENLOG_ERR);
-}
-
-/* ---- Table builders ---- */
-
-static uint8_t sum(const void *p, size_t n)
-{
-    const uint8_t *b = p;
-    uint8_t s = 0;
-
-    while ( n-- )
-        s += *b++;
-    return s;
-}
-
-static struct acpi_table_header *hdr_at(paddr_t pa)
-{
-    return mem(pa);
-}
-
-static void fix_checksum(paddr_t pa)
-{
-    struct acpi_table_header *h = hdr_at(pa);
-
-    h->checksum = 0;
-    h->checksum = -sum(h, h->length);
-}
-
-/* A table of len bytes, body zero, QEMU's OEM fields, checksum fixed. */
-static struct acpi_table_header *put_table(paddr_t pa, const char *sig,
-                                           uint32_t len, uint8_t rev)
-{
-    struct acpi_table_header *h = hdr_at(pa);
-
-    memset(h, 0, len);
-    memcpy(h->signature, sig, 4);
-    h->length = len;
-    h->revision = rev;
-    memcpy(h->oem_id, "BOCHS ", 6);
-    memcpy(h->oem_table_id, "BXPC    ", 8);
-    h->oem_revision = 1;
-    memcpy(h->creator_id, "BXPC", 4);
-    h->creator_revision = 1;
-    fix_checksum(pa);
-    return h;
-}
-
-/* Change a table's length without touching its bytes; re-checksum. */
-static void set_length(paddr_t pa, uint32_t len)
-{
-    hdr_at(pa)->length = len;
-    if ( len >= sizeof(struct acpi_table_header) && len <= 0x1000 )
-        fix_checksum(pa);
-}
-
-static void put_rsdt(paddr_t pa, const uint32_t *e, unsigned int n)
-{
-    uint8_t *body;
-
-    put_table(pa, "RSDT", 36 + 4 * n, 1);
-    body = (uint8_t *)hdr_at(pa) + 36;
-    memcpy(body, e, 4 * n);
-    fix_checksum(pa);
-}
-
-static void put_xsdt(paddr_t pa, const uint64_t *e, unsigned int n)
-{
-    uint8_t *body;
-
-    put_table(pa, "XSDT", 36 + 8 * n, 1);
-    body = (uint8_t *)hdr_at(pa) + 36;
-    memcpy(body, e, 8 * n);
-    fix_checksum(pa);
-}
-
-static struct acpi_rsdp *put_rsdp(paddr_t pa, uint8_t rev, uint32_t rsdt,
-                                  uint64_t xsdt)
-{
-    struct acpi_rsdp *r = mem(pa);
-
-    memset(r, 0, sizeof(*r));
-    memcpy(r->signature, "RSD PTR ", 8);
-    memcpy(r->oem_id, "BOCHS ", 6);
-    r->revision = rev;
-    r->rsdt_address = rsdt;
-    if ( rev >= 2 )
-    {
-        r->length = sizeof(*r);
-        r->xsdt_address = xsdt;
-        r->extended_checksum = -sum(r, sizeof(*r));
-    }
-    r->checksum = -sum(r, ACPI_RSDP_V1_SIZE);
-    if ( rev >= 2 )
-    {
-        r->extended_checksum = 0;
-        r->extended_checksum = -sum(r, sizeof(*r));
-    }
-    return r;
-}
-
 /* ---- A QEMU-like set of tables ---- */
-
-#define RSDP_PA  0x000f5a90ul
-#define FACS_PA  0x07fe0000ul
-#define DSDT_PA  0x07fe0040ul
-#define FACP_PA  0x07fe1b03ul
-#define APIC_PA  0x07fe1bf7ul
-#define HPET_PA  0x07fe1c6ful
-#define WAET_PA  0x07fe1ca7ul
-#define RSDT_PA  0x07fe1ccful
-#define XSDT_PA  0x07fe1d03ul
-#define SPARE_PA 0x07fe2000ul       /* room for extra tables */
-#define TOP_PA   0x100000040ul      /* above 4 GiB */
 
 static const uint32_t qemu_entries[] = { FACP_PA, APIC_PA, HPET_PA, WAET_PA };
 
@@ -198,12 +41,7 @@ static struct acpi_table_fadt *put_fadt(paddr_t pa, uint32_t len, uint8_t rev)
 
 static void build_qemu(void)
 {
-    unsigned int i;
-
-    for ( i = 0; i < ARRAY_SIZE(regions); i++ )
-        memset(regions[i].buf, 0, regions[i].size);
-    acpi_tables_reset();
-
+    fake_clear();
     memcpy(mem(FACS_PA), "FACS", 4);            /* no header: never read */
     put_table(DSDT_PA, "DSDT", 0x1ac3, 1);
     put_fadt(FACP_PA, 0xf4, 3);

@@ -100,3 +100,65 @@ TEST(total_ram)
     add(0x0, 0x7fffffffffffffff, E820_RAM);
     CHECK(e820_total_ram(&bi) == UINT64_MAX);
 }
+
+static struct ram_range rr[16];
+
+TEST(ram_ranges_sorted_aligned_merged)
+{
+    unsigned int n;
+
+    reset();
+    add(0x100000, 0x7ee0000, E820_RAM);
+    add(0x0, 0x9fc00, E820_RAM);            /* ends mid-page: rounded down */
+    add(0x9fc00, 0x400, E820_RESERVED);
+    add(0x100000000ul, 0x40000000, E820_RAM);
+    add(0x140000000ul, 0x1000, E820_RAM);   /* adjacent: merged */
+    add(0x7fe0000, 0x20000, E820_RESERVED);
+    n = e820_ram_ranges(&bi, rr, 16);
+    CHECK_EQ(n, 3);
+    CHECK_EQ(rr[0].start, 0);
+    CHECK_EQ(rr[0].end, 0x9f000);
+    CHECK_EQ(rr[1].start, 0x100000);
+    CHECK_EQ(rr[1].end, 0x7fe0000);
+    CHECK_EQ(rr[2].start, 0x100000000ul);
+    CHECK_EQ(rr[2].end, 0x140001000ul);
+}
+
+TEST(ram_ranges_contradictions_are_not_ram)
+{
+    unsigned int n;
+
+    reset();
+    add(0x0, 0x10000000, E820_RAM);
+    add(0x1000000, 0x10, E820_ACPI);        /* inside: splits, page-rounded */
+    add(0x8000000, 0x1000, E820_RAM);       /* duplicate RAM: merged */
+    add(0xff00000, 0x200000, E820_RESERVED);/* overlaps the end */
+    n = e820_ram_ranges(&bi, rr, 16);
+    CHECK_EQ(n, 2);
+    CHECK_EQ(rr[0].start, 0);
+    CHECK_EQ(rr[0].end, 0x1000000);
+    CHECK_EQ(rr[1].start, 0x1001000);
+    CHECK_EQ(rr[1].end, 0xff00000);
+}
+
+TEST(ram_ranges_degenerate)
+{
+    reset();
+    add(0x1000, 0x800, E820_RAM);           /* less than a page */
+    add(0xfffffffffffff000ul, 0x2000, E820_RAM); /* wraps: ignored */
+    add(0x200000, 0x100000, E820_RAM);
+    add(0x0, ~0ul, E820_RESERVED);          /* everything reserved */
+    CHECK_EQ(e820_ram_ranges(&bi, rr, 16), 0);
+}
+
+TEST(ram_ranges_overflow_warns)
+{
+    unsigned int i;
+
+    reset();
+    for ( i = 0; i < 20; i++ )
+        add(i * 0x200000ul, 0x100000, E820_RAM);
+    CHECK_EQ(e820_ram_ranges(&bi, rr, 16), 16);
+    CHECK_LOG("too many RAM ranges");
+    CHECK_EQ(rr[15].start, 15 * 0x200000ul);
+}

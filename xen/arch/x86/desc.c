@@ -13,7 +13,10 @@
 #include <asm/desc.h>
 #include <asm/processor.h>
 #include <asm/traps.h>
+#include <xen/errno.h>
 #include <xen/lib.h>
+#include <xen/mm.h>
+#include <xen/xmalloc.h>
 #include <xen/string.h>
 
 extern struct seg_desc boot_gdt[];
@@ -21,6 +24,10 @@ extern const char entry_stubs[];
 
 static struct idt_entry idt_table[256] __aligned(PAGE_SIZE);
 static struct tss64 boot_tss;
+
+/* Each CPU's GDT (boot_gdt for CPU 0) and TSS. */
+static struct seg_desc *cpu_gdt[NR_CPUS] = { [0] = boot_gdt };
+static struct tss64 *cpu_tss[NR_CPUS] = { [0] = &boot_tss };
 
 #define GATE_INTERRUPT 0xe
 #define GATE_PRESENT   0x80
@@ -38,17 +45,17 @@ static void set_gate(unsigned int vec, unsigned int ist, unsigned int dpl)
     idt_table[vec].hi = addr >> 32;
 }
 
-static struct seg_desc *gdt_entry(unsigned int sel)
+static struct seg_desc *gdt_entry(struct seg_desc *gdt, unsigned int sel)
 {
-    return &boot_gdt[(sel - FIRST_RESERVED_GDT_BYTE) / 8];
+    return &gdt[(sel - FIRST_RESERVED_GDT_BYTE) / 8];
 }
 
 /* A 16-byte available-64-bit-TSS system descriptor. */
-static void set_tss_desc(unsigned int sel, const struct tss64 *tss)
+static void set_tss_desc(struct seg_desc *gdt, const struct tss64 *tss)
 {
     unsigned long base = (unsigned long)tss;
     uint32_t limit = sizeof(*tss) - 1;
-    struct seg_desc *d = gdt_entry(sel);
+    struct seg_desc *d = gdt_entry(gdt, TSS_SELECTOR);
 
     d[0].a = ((base & 0xffff) << 16) | (limit & 0xffff);
     d[0].b = (base & 0xff000000) | (limit & 0xf0000) |
@@ -58,9 +65,9 @@ static void set_tss_desc(unsigned int sel, const struct tss64 *tss)
 }
 
 /* Data descriptor whose limit is the CPU number, read back with lsl. */
-static void set_per_cpu_desc(unsigned int cpu)
+static void set_per_cpu_desc(struct seg_desc *gdt, unsigned int cpu)
 {
-    struct seg_desc *d = gdt_entry(PER_CPU_SELECTOR);
+    struct seg_desc *d = gdt_entry(gdt, PER_CPU_SELECTOR);
 
     d->a = cpu & 0xffff;
     d->b = 0x0040f100 | (cpu & 0xf0000);  /* present, DPL 3, byte-granular data */
@@ -106,9 +113,54 @@ void init_boot_cpu_descriptors(void)
     set_gate(TRAP_debug, IST_DB, 0);
 
     init_tss(&boot_tss, (unsigned long)cpu0_stack);
-    set_tss_desc(TSS_SELECTOR, &boot_tss);
-    set_per_cpu_desc(0);
+    set_tss_desc(boot_gdt, &boot_tss);
+    set_per_cpu_desc(boot_gdt, 0);
 
+    __asm__ __volatile__ ( "lidt %0" :: "m" (idtr) );
+    __asm__ __volatile__ ( "ltr %w0" :: "r" (TSS_SELECTOR) );
+}
+
+int cpu_desc_init(unsigned int cpu, unsigned long stack_bottom)
+{
+    struct seg_desc *gdt;
+    struct tss64 *tss;
+
+    ASSERT(cpu > 0 && cpu < NR_CPUS);
+    if ( !cpu_gdt[cpu] )
+    {
+        gdt = alloc_xenheap_page();
+        tss = xzalloc(struct tss64);
+        if ( !gdt || !tss )
+        {
+            if ( gdt )
+                free_xenheap_page(gdt);
+            xfree(tss);
+            return -ENOMEM;
+        }
+        cpu_gdt[cpu] = gdt;
+        cpu_tss[cpu] = tss;
+    }
+    gdt = cpu_gdt[cpu];
+    tss = cpu_tss[cpu];
+    memcpy(gdt, boot_gdt, NR_RESERVED_GDT_ENTRIES * sizeof(*gdt));
+    init_tss(tss, stack_bottom);
+    set_tss_desc(gdt, tss);
+    set_per_cpu_desc(gdt, cpu);
+    return 0;
+}
+
+void load_cpu_descriptors(unsigned int cpu)
+{
+    struct desc_ptr gdtr = {
+        .limit = LAST_RESERVED_GDT_BYTE,
+        .base = (unsigned long)cpu_gdt[cpu] - FIRST_RESERVED_GDT_BYTE,
+    };
+    struct desc_ptr idtr = {
+        .limit = sizeof(idt_table) - 1,
+        .base = (unsigned long)idt_table,
+    };
+
+    __asm__ __volatile__ ( "lgdt %0" :: "m" (gdtr) );
     __asm__ __volatile__ ( "lidt %0" :: "m" (idtr) );
     __asm__ __volatile__ ( "ltr %w0" :: "r" (TSS_SELECTOR) );
 }

@@ -27,6 +27,7 @@
 #include <xen/lib.h>
 
 #include <asm/bootinfo.h>
+#include <asm/config.h>
 
 static const char *const e820_names[] = {
     [E820_RAM]      = "usable",
@@ -90,4 +91,123 @@ uint64_t e820_total_ram(const struct boot_info *bi)
     }
 
     return total;
+}
+
+/*
+ * The usable RAM as a sorted list of disjoint, page-aligned ranges: every
+ * RAM entry rounded inwards to pages, minus every byte that any other
+ * entry claims (a range listed both as RAM and as something else is not
+ * RAM: the conservative reading of a contradictory map), adjacent ranges
+ * merged. This is what the allocators are fed. Returns the number of
+ * ranges; ranges beyond max are dropped with a warning.
+ */
+static void insert_range(struct ram_range *r, unsigned int *nr,
+                         unsigned int max, uint64_t s, uint64_t e)
+{
+    unsigned int i, j;
+
+    if ( s >= e )
+        return;
+    for ( i = 0; i < *nr && r[i].start < s; i++ )
+        continue;
+    if ( *nr == max )
+    {
+        printk(XENLOG_WARNING "e820: too many RAM ranges, ignoring [%016lx, %016lx)\n",
+               s, e);
+        return;
+    }
+    for ( j = *nr; j > i; j-- )
+        r[j] = r[j - 1];
+    r[i].start = s;
+    r[i].end = e;
+    (*nr)++;
+}
+
+/* Merge overlapping or adjacent ranges of a sorted list. */
+static void merge_ranges(struct ram_range *r, unsigned int *nr)
+{
+    unsigned int i, out = 0;
+
+    for ( i = 0; i < *nr; i++ )
+    {
+        if ( out && r[i].start <= r[out - 1].end )
+            r[out - 1].end = max(r[out - 1].end, r[i].end);
+        else
+            r[out++] = r[i];
+    }
+    *nr = out;
+}
+
+/* Remove [s, e) from the sorted disjoint list. */
+static void punch_hole(struct ram_range *r, unsigned int *nr,
+                       unsigned int max, uint64_t s, uint64_t e)
+{
+    unsigned int i;
+
+    for ( i = 0; i < *nr; i++ )
+    {
+        uint64_t rs = r[i].start, re = r[i].end;
+
+        if ( e <= rs || s >= re )
+            continue;
+        if ( s > rs && e < re )
+        {
+            /* Split in two: the tail goes in as a new range. */
+            r[i].end = s;
+            insert_range(r, nr, max, e, re);
+            return;
+        }
+        if ( s <= rs )
+            r[i].start = min(e, re);
+        else
+            r[i].end = s;
+    }
+
+    for ( i = 0; i < *nr; )
+    {
+        if ( r[i].start >= r[i].end )
+        {
+            unsigned int j;
+
+            for ( j = i; j + 1 < *nr; j++ )
+                r[j] = r[j + 1];
+            (*nr)--;
+        }
+        else
+            i++;
+    }
+}
+
+unsigned int e820_ram_ranges(const struct boot_info *bi, struct ram_range *r,
+                             unsigned int max)
+{
+    unsigned int i, nr = 0;
+
+    for ( i = 0; i < bi->nr_memmap; i++ )
+    {
+        const struct boot_memmap_entry *e = &bi->memmap[i];
+        uint64_t end = e->addr + e->size;
+
+        if ( e->type != E820_RAM || end < e->addr )
+            continue;
+        insert_range(r, &nr, max, ROUNDUP(e->addr, PAGE_SIZE),
+                     ROUNDDOWN(end, PAGE_SIZE));
+    }
+    merge_ranges(r, &nr);
+
+    for ( i = 0; i < bi->nr_memmap; i++ )
+    {
+        const struct boot_memmap_entry *e = &bi->memmap[i];
+        uint64_t end = e->addr + e->size;
+
+        if ( e->type == E820_RAM )
+            continue;
+        /* Rounding outwards; a range reaching the top saturates. */
+        if ( end < e->addr || end > UINT64_MAX - (PAGE_SIZE - 1) )
+            end = UINT64_MAX;
+        else
+            end = ROUNDUP(end, PAGE_SIZE);
+        punch_hole(r, &nr, max, ROUNDDOWN(e->addr, PAGE_SIZE), end);
+    }
+    return nr;
 }

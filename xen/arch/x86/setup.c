@@ -12,36 +12,57 @@
  *   3. boot options are parsed, then the console devices they choose are
  *      brought up and everything recorded so far is replayed onto them;
  *   4. the banner, the memory map, the modules and the ACPI tables are
- *      printed, the TSC is calibrated, and the identity mapping of low
- *      memory that only the switch to long mode needed is removed, so a
- *      NULL dereference faults;
- *   5. the boot modules are checked: module 0 is dom0's kernel, module 1
+ *      printed and the TSC is calibrated against the PIT (udelay works);
+ *   5. memory: boot allocator, the final page tables (direct map, image
+ *      with per-section permissions, no identity map, so NULL faults),
+ *      the frame table, the heap, the vmap area (mm/init.c);
+ *   6. interrupts: the local APIC, the 8259s masked, the IO-APICs, the
+ *      fixed vectors; then time: the platform timer, system time, timers
+ *      and softirqs, the APIC timer; debug keys and serial input; the
+ *      interrupt flag goes on here and the RTC gives the wall clock;
+ *   7. the other CPUs are started (smpboot.c);
+ *   8. the boot modules are checked: module 0 is dom0's kernel, module 1
  *      (if any) its initial ramdisk.
  *
  * Building dom0 comes with the later issues; until then the boot CPU idles
  * once boot is complete.
  */
+#include <asm/apic.h>
 #include <asm/bootinfo.h>
 #include <asm/desc.h>
+#include <asm/irq.h>
 #include <asm/page.h>
 #include <asm/processor.h>
+#include <asm/rtc.h>
+#include <asm/setup.h>
+#include <asm/smpboot.h>
 #include <asm/time.h>
 #include <xen/acpi.h>
 #include <xen/console.h>
 #include <xen/debug_fault.h>
 #include <xen/dom0_opts.h>
+#include <xen/keyhandler.h>
 #include <xen/lib.h>
+#include <xen/mm.h>
 #include <xen/multiboot2.h>
 #include <xen/param.h>
+#include <xen/percpu.h>
+#include <xen/selftest.h>
+#include <xen/shutdown.h>
+#include <xen/smp.h>
+#include <xen/softirq.h>
+#include <xen/spinlock.h>
 #include <xen/string.h>
+#include <xen/time.h>
+#include <xen/timer.h>
 #include <xen/version.h>
+#include <xen/vmap.h>
+#include <xen/xmalloc.h>
 
 /* The most of the Multiboot2 information we are prepared to read. */
 #define MBI_MAX_SIZE (1ul << 20)
 
 void __noreturn __start_xen(unsigned long mbi_phys);
-
-extern intpte_t l4_boot[PAGETABLE_ENTRIES];
 
 static const void *boot_map(paddr_t pa, size_t len)
 {
@@ -103,13 +124,6 @@ static void init_acpi(const struct boot_info *bi)
     acpi_dump_tables();
 }
 
-/* The identity map of low memory only served the switch to long mode. */
-static void drop_identity_map(void)
-{
-    l4_boot[0] = 0;
-    flush_tlb_local();
-}
-
 static void check_dom0_modules(const struct boot_info *bi)
 {
     uint64_t ram;
@@ -130,16 +144,76 @@ static void check_dom0_modules(const struct boot_info *bi)
                (unsigned long)bi->modules[1].size);
 }
 
-static void __noreturn idle_loop(void)
+static struct acpi_madt_info madt;
+
+/* Interrupt controllers, vectors, and this CPU's APIC. */
+static const struct acpi_madt_info *init_interrupts(void)
 {
-    for ( ; ; )
-        halt();
+    const struct acpi_madt_info *m = acpi_parse_madt(&madt) ? NULL : &madt;
+
+    if ( m )
+        acpi_print_madt(m);
+    /*
+     * Quieten the 8259s while the APIC still passes their output through
+     * LINT0 (the firmware leaves it so): the line must be seen to drop, or
+     * an interrupt raised before LINT0 is masked stays asserted for good.
+     */
+    init_8259(!m || m->pcat_compat);
+    apic_init_boot(m ? m->lapic_addr : 0);
+    smp_prepare_boot_cpu();
+    setup_local_apic();
+    init_IRQ(m);
+    smp_intr_init();
+    return m;
+}
+
+static void apic_timer_interrupt(const struct cpu_user_regs *regs)
+{
+    raise_softirq(TIMER_SOFTIRQ);
+}
+
+static void init_timers(void)
+{
+    time_init();
+    timer_init();
+    apic_timer_calibrate();
+    set_direct_apic_vector(LOCAL_TIMER_VECTOR, apic_timer_interrupt);
+    apic_timer_setup();
+}
+
+static void memory_key(unsigned char key)
+{
+    printk("'%c' pressed -> dumping memory information\n", key);
+    print_memory_usage();
+    dump_heap();
+    dump_xmalloc();
+    printk("vmap area: %lu pages in use\n", vmap_pages_used());
+}
+
+/* What the hypervisor holds: all usable RAM except the free heap and
+ * the boot modules (which are dom0's to be). */
+static void report_boot_memory(const struct boot_info *bi, s_time_t t0)
+{
+    uint64_t modules = 0;
+    unsigned int i;
+
+    for ( i = 0; i < bi->nr_modules; i++ )
+        modules += ROUNDUP(bi->modules[i].size, PAGE_SIZE);
+    print_memory_usage();
+    printk("Hypervisor memory use: %luKiB (modules %luKiB kept for dom0)\n",
+           (unsigned long)(hypervisor_used_bytes(modules) >> 10),
+           (unsigned long)(modules >> 10));
+    printk("All %u CPUs online %lu ms after system time started\n",
+           num_online_cpus(), (unsigned long)((NOW() - t0) / 1000000));
 }
 
 void __start_xen(unsigned long mbi_phys)
 {
+    const struct acpi_madt_info *m;
+    s_time_t t0;
     int rc;
 
+    percpu_save_template();
     init_boot_cpu_descriptors();
 
     rc = parse_boot_info(mbi_phys);
@@ -154,9 +228,27 @@ void __start_xen(unsigned long mbi_phys)
     print_boot_info(&boot_info);
     init_acpi(&boot_info);
     early_time_init();
-    drop_identity_map();
+
+    init_memory(&boot_info);
+    vm_init();
+
+    m = init_interrupts();
+    init_timers();
+    t0 = NOW();
+    register_keyhandler('m', memory_key, "memory info", true);
+    register_keyhandler('a', dump_timerq, "dump timer queues", true);
+    shutdown_init();
+    ns16550_init_irq();
+    local_irq_enable();
+    spin_debug_enable();
+    time_late_init();
+    rtc_init(acpi_fadt() ? acpi_fadt()->century : 0);
+
+    smp_boot_cpus(m);
+    report_boot_memory(&boot_info, t0);
 
     debug_fault_trigger();
+    selftest_run();
     check_dom0_modules(&boot_info);
 
     printk("Boot complete. Building dom0 is not implemented yet: the CPU idles.\n");

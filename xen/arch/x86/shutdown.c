@@ -20,7 +20,9 @@
 #include <asm/time.h>
 #include <xen/acpi.h>
 #include <xen/errno.h>
+#include <xen/keyhandler.h>
 #include <xen/lib.h>
+#include <xen/smp.h>
 #include <xen/param.h>
 #include <xen/shutdown.h>
 #include <xen/string.h>
@@ -129,6 +131,7 @@ void machine_restart(void)
 {
     unsigned int i;
 
+    smp_send_stop();
     local_irq_disable();
     for ( i = 0; i < MAX_METHODS && methods[i] != REBOOT_END; i++ )
     {
@@ -143,6 +146,50 @@ void machine_restart(void)
         mdelay(100);                 /* give the reset time to happen */
     }
     reboot_triple();
+}
+
+/*
+ * ACPI S5 ("soft off"): write SLP_TYP (from the DSDT's \_S5 object) with
+ * SLP_EN into the PM1 control register(s) named by the FADT.
+ */
+#define ACPI_SLP_TYP_SHIFT 10
+#define ACPI_SLP_EN        (1u << 13)
+
+static void power_off_acpi(void)
+{
+    const struct acpi_fadt_info *f = acpi_fadt();
+    uint8_t typa, typb;
+
+    if ( !f || !f->pm1a_cnt_port || acpi_get_s5(&typa, &typb) )
+    {
+        printk("ACPI S5 power-off not available\n");
+        return;
+    }
+    printk("Powering off via ACPI S5\n");
+    if ( f->pm1b_cnt_port )
+        outw((typb << ACPI_SLP_TYP_SHIFT) | ACPI_SLP_EN, f->pm1b_cnt_port);
+    outw((typa << ACPI_SLP_TYP_SHIFT) | ACPI_SLP_EN, f->pm1a_cnt_port);
+}
+
+void machine_power_off(void)
+{
+    smp_send_stop();
+    local_irq_disable();
+    power_off_acpi();
+    mdelay(500);
+    printk("Power-off failed: halting instead.\n");
+    cpu_halt_forever();
+}
+
+static void reboot_key(unsigned char key)
+{
+    printk("'%c' pressed -> rebooting machine\n", key);
+    machine_restart();
+}
+
+void shutdown_init(void)
+{
+    register_keyhandler('R', reboot_key, "reboot machine", false);
 }
 
 void machine_halt(void)

@@ -24,6 +24,7 @@
 #include <asm/current.h>
 #include <asm/desc.h>
 #include <asm/processor.h>
+#include <asm/irq.h>
 #include <asm/traps.h>
 #include <xen/lib.h>
 #include <xen/symbols.h>
@@ -73,16 +74,29 @@ static bool trap_has_error_code(unsigned int vector)
 
 /*
  * The bounds of the hypervisor stack holding addr, or false if addr is on
- * no known stack. The usable top excludes the struct cpu_info.
+ * no known stack. Only the running CPU's stack block is known: its IST
+ * stacks (one page each, pages 0-3), the guard page (4, unmapped: never a
+ * stack), and the primary stack (5-7) whose usable top excludes the
+ * struct cpu_info.
  */
 static bool stack_bounds(unsigned long addr, unsigned long *lo,
                          unsigned long *hi)
 {
-    unsigned long base = (unsigned long)cpu0_stack;
+    unsigned long base = get_stack_bottom();
+    unsigned long page;
 
     if ( addr < base || addr >= base + STACK_SIZE )
         return false;
-    *lo = base;
+    page = (addr - base) >> PAGE_SHIFT;
+    if ( page < IST_MAX )
+    {
+        *lo = addr & PAGE_MASK;
+        *hi = *lo + PAGE_SIZE;
+        return true;
+    }
+    if ( page < STACK_SIZE / PAGE_SIZE - PRIMARY_STACK_PAGES )
+        return false;
+    *lo = base + STACK_SIZE - PRIMARY_STACK_PAGES * PAGE_SIZE;
     *hi = base + STACK_SIZE - CPUINFO_SIZE;
     return true;
 }
@@ -252,15 +266,6 @@ static void do_nmi(const struct cpu_user_regs *regs)
            smp_processor_id(), (void *)regs->rip);
 }
 
-static unsigned long spurious_irqs;
-
-static void do_stray_irq(const struct cpu_user_regs *regs)
-{
-    if ( spurious_irqs++ < 10 )
-        printk(XENLOG_WARNING "Unexpected interrupt vector %u on CPU %u: ignored\n",
-               regs->entry_vector, smp_processor_id());
-}
-
 void do_trap(struct cpu_user_regs *regs)
 {
     unsigned int vec = regs->entry_vector;
@@ -268,7 +273,7 @@ void do_trap(struct cpu_user_regs *regs)
     if ( vec == TRAP_nmi )
         do_nmi(regs);
     else if ( vec >= FIRST_IRQ_VECTOR )
-        do_stray_irq(regs);
+        do_IRQ(regs);
     else
         fatal_trap(regs);
 }

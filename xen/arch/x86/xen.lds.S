@@ -45,6 +45,11 @@ SECTIONS
         . = ALIGN(PAGE_SIZE);
         _srodata = .;
         *(.rodata .rodata.*)
+        /* The AP trampoline: copied below 1 MiB, never run from here. */
+        . = ALIGN(16);
+        trampoline_start = .;
+        KEEP(*(.trampoline))
+        trampoline_end = .;
         . = ALIGN(8);
         __param_start = .;
         KEEP(*(.data.param))
@@ -57,6 +62,12 @@ SECTIONS
         . = ALIGN(PAGE_SIZE);
         _sdata = .;
         *(.data.page_aligned)
+        /* Template of the per-CPU data: every CPU runs on a copy. */
+        . = ALIGN(64);
+        __per_cpu_start = .;
+        *(.data.percpu)
+        . = ALIGN(64);
+        __per_cpu_data_end = .;
         *(.data .data.*)
         _edata = .;
     } :image
@@ -69,6 +80,10 @@ SECTIONS
         *(.bss.page_aligned)
         *(.bss .bss.*)
         *(COMMON)
+        /* A pristine copy of the per-CPU template, taken at boot. */
+        . = ALIGN(64);
+        __per_cpu_pristine = .;
+        . += __per_cpu_data_end - __per_cpu_start;
         . = ALIGN(PAGE_SIZE);
         __bss_end = .;
     } :bss
@@ -85,5 +100,6 @@ SECTIONS
 
 start_phys = start - XEN_VIRT_START;
 
+ASSERT(trampoline_end - trampoline_start <= PAGE_SIZE, "AP trampoline larger than a page")
 ASSERT(_end <= XEN_VIRT_END, "image larger than its 1 GiB window")
 ASSERT(start_phys < 0x8000 + XEN_IMG_OFFSET, "Multiboot2 header not in the first 32 KiB")

@@ -27,7 +27,8 @@
  * (physical address and mapped header) in a fixed index, root first. Later
  * lookups walk that index and never revalidate; the mappings stay valid as
  * the map function promises. The FACS has no header or checksum and is not
- * recorded.
+ * recorded. What the tables say is decoded elsewhere (fadt.c, madt.c,
+ * hpet.c), from the validated copies acpi_get_table() returns.
  *
  * Memory is read only through the caller's map function, so this file has
  * no dependency on the hypervisor's page tables and runs in host tests.
@@ -72,6 +73,9 @@ static struct {
 
 /* The caller's map function, set only while acpi_tables_init() runs. */
 static acpi_map_fn map_fn;
+
+/* Bumped by every reset of the index: see acpi_tables_generation(). */
+static unsigned int generation;
 
 static const void *map(paddr_t pa, size_t len)
 {
@@ -534,6 +538,12 @@ int acpi_tables_init(const void *rsdp, size_t rsdp_len, acpi_map_fn map)
 void acpi_tables_reset(void)
 {
     memset(&acpi, 0, sizeof(acpi));
+    generation++;
+}
+
+unsigned int acpi_tables_generation(void)
+{
+    return generation;
 }
 
 /* ---- Lookups ---- */
@@ -547,62 +557,6 @@ const struct acpi_table_header *acpi_get_table(const char sig[4],
         if ( sig_is(acpi.tables[i].hdr, sig) && instance-- == 0 )
             return acpi.tables[i].hdr;
     return NULL;
-}
-
-int acpi_fadt_reset_reg(struct acpi_generic_address *reg, uint8_t *value)
-{
-    const struct acpi_table_fadt *fadt =
-        (const void *)acpi_get_table(ACPI_SIG_FADT, 0);
-    struct acpi_generic_address r;
-
-    if ( !fadt )
-    {
-        printk(XENLOG_WARNING "ACPI: no FADT: no reset register\n");
-        return -ENODEV;
-    }
-    if ( !ACPI_TABLE_HAS(fadt, reset_value) )
-    {
-        printk(XENLOG_INFO
-               "ACPI: FADT r%u is %u bytes, too short for a reset register\n",
-               fadt->header.revision, fadt->header.length);
-        return -ENODEV;
-    }
-    if ( !(fadt->flags & ACPI_FADT_RESET_REG_SUP) )
-    {
-        printk(XENLOG_INFO "ACPI: FADT reset register not supported (flags %#x)\n",
-               fadt->flags);
-        return -ENODEV;
-    }
-
-    r = fadt->reset_reg;
-    if ( r.space_id != ACPI_ADR_SPACE_SYSTEM_IO &&
-         r.space_id != ACPI_ADR_SPACE_SYSTEM_MEMORY )
-    {
-        printk(XENLOG_WARNING
-               "ACPI: FADT reset register in address space %u, not I/O or memory: unused\n",
-               r.space_id);
-        return -EINVAL;
-    }
-    if ( r.bit_width != 8 )
-    {
-        printk(XENLOG_WARNING
-               "ACPI: FADT reset register is %u bits wide, not 8: unused\n",
-               r.bit_width);
-        return -EINVAL;
-    }
-    if ( !r.address ||
-         (r.space_id == ACPI_ADR_SPACE_SYSTEM_IO && r.address > 0xffff) )
-    {
-        printk(XENLOG_WARNING
-               "ACPI: FADT reset register has bad %s address %#lx: unused\n",
-               r.space_id == ACPI_ADR_SPACE_SYSTEM_IO ? "I/O" : "memory",
-               (unsigned long)r.address);
-        return -EINVAL;
-    }
-
-    *reg = r;
-    *value = fadt->reset_value;
-    return 0;
 }
 
 /* ---- Dump ---- */

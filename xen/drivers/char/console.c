@@ -216,7 +216,6 @@ static void replay(struct console_device *dev)
     }
 }
 
-void ns16550_init(void);
 void vga_init(void);
 
 void console_init(void)

@@ -18,7 +18,9 @@
  * line come with interrupt support.
  */
 #include <asm/io.h>
+#include <asm/irq.h>
 #include <xen/console.h>
+#include <xen/console_input.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
 #include <xen/param.h>
@@ -35,9 +37,14 @@
 #define UART_MCR 4   /* modem control */
 #define UART_LSR 5   /* line status */
 #define UART_SCR 7   /* scratch */
+#define UART_RBR 0   /* receive buffer (read, DLAB = 0) */
+#define UART_IIR 2   /* interrupt identification (read) */
 
 #define LCR_DLAB     0x80
+#define LSR_DR       0x01
 #define LSR_THRE     0x20
+#define IER_ERBFI    0x01
+#define RX_BURST_MAX 256
 #define FCR_ENABLE   0x01
 #define FCR_CLEAR    0x06
 #define FCR_TRIG_14  0xc0
@@ -58,6 +65,8 @@ struct ns16550 {
     char parity;                  /* n o e m s */
     unsigned int stop_bits;       /* 1, 2 */
     struct console_device con;
+    bool in_use;
+    bool irq_driven;
 };
 
 static struct ns16550 uarts[] = {
@@ -257,7 +266,6 @@ static void uart_setup(struct ns16550 *u)
     uart_out(u, UART_MCR, MCR_DTR | MCR_RTS | MCR_OUT2);
 }
 
-void ns16550_init(void);
 void ns16550_init(void)
 {
     unsigned int i;
@@ -278,8 +286,51 @@ void ns16550_init(void)
         u->con.name = u->name;
         u->con.puts = uart_puts;
         console_register(&u->con);
-        printk("%s: %u,%u%c%u at io %#x, irq %u (polled)\n", u->name,
+        u->in_use = true;
+        printk("%s: %u,%u%c%u at io %#x, irq %u\n", u->name,
                u->baud, u->data_bits, u->parity, u->stop_bits, u->io_base,
                u->irq);
+    }
+}
+
+/*
+ * Receiving: the UART interrupts when its FIFO reaches the trigger level
+ * or a character has waited for four character times; the handler drains
+ * the FIFO (bounded, in case the line is stuck) into console input.
+ */
+static void uart_interrupt(unsigned int gsi, void *dev,
+                           const struct cpu_user_regs *regs)
+{
+    struct ns16550 *u = dev;
+    unsigned int n;
+
+    (void)uart_in(u, UART_IIR);
+    for ( n = 0; n < RX_BURST_MAX && (uart_in(u, UART_LSR) & LSR_DR); n++ )
+        console_rx_char(uart_in(u, UART_RBR), regs);
+}
+
+void ns16550_init_irq(void)
+{
+    unsigned int i;
+
+    for ( i = 0; i < ARRAY_SIZE(uarts); i++ )
+    {
+        struct ns16550 *u = &uarts[i];
+        int rc;
+
+        if ( !u->in_use || !u->irq )
+            continue;
+        rc = request_irq(isa_irq_to_gsi(u->irq), uart_interrupt, u->name, u);
+        if ( rc )
+        {
+            printk(XENLOG_WARNING "%s: cannot use irq %u (%d): no serial input\n",
+                   u->name, u->irq, rc);
+            continue;
+        }
+        /* Drain anything typed before now, then let the UART interrupt. */
+        while ( uart_in(u, UART_LSR) & LSR_DR )
+            (void)uart_in(u, UART_RBR);
+        uart_out(u, UART_IER, IER_ERBFI);
+        u->irq_driven = true;
     }
 }

@@ -14,6 +14,11 @@
  * RSDT) and every table it lists, and records the good ones; lookups then
  * return validated tables without touching the firmware again. See
  * drivers/acpi/tables.c for the rules.
+ *
+ * The parsers of individual tables (drivers/acpi/{madt,fadt,hpet}.c) read
+ * only validated tables found with acpi_get_table(), never touch hardware,
+ * and hand their results back in the plain acpi_*_info structures below for
+ * the x86 code to act on.
  */
 #ifndef XEN_ACPI_H
 #define XEN_ACPI_H
@@ -103,7 +108,17 @@ BUILD_BUG_ON(offsetof(struct acpi_generic_address, address) != 4);
 #define ACPI_FADT_V1_SIZE       116
 
 /* flags */
+#define ACPI_FADT_TMR_VAL_EXT   (1u << 8)   /* PM timer is 32 bits, not 24 */
 #define ACPI_FADT_RESET_REG_SUP (1u << 10)
+#define ACPI_FADT_HW_REDUCED    (1u << 20)  /* no fixed hardware (PM1, timer) */
+
+/* iapc_boot_arch (FADT revision 3 and later) */
+#define ACPI_FADT_LEGACY_DEVICES    (1u << 0)   /* ISA devices (LPC/SuperIO) */
+#define ACPI_FADT_8042              (1u << 1)   /* a PS/2 controller */
+#define ACPI_FADT_NO_VGA            (1u << 2)   /* do not probe VGA */
+#define ACPI_FADT_NO_MSI            (1u << 3)
+#define ACPI_FADT_NO_ASPM           (1u << 4)
+#define ACPI_FADT_NO_CMOS_RTC       (1u << 5)   /* no RTC at ports 0x70/0x71 */
 
 struct acpi_table_fadt {
     struct acpi_table_header header;
@@ -163,10 +178,13 @@ struct acpi_table_fadt {
 BUILD_BUG_ON(sizeof(struct acpi_table_fadt) != 220);
 BUILD_BUG_ON(offsetof(struct acpi_table_fadt, firmware_ctrl) != 36);
 BUILD_BUG_ON(offsetof(struct acpi_table_fadt, dsdt) != 40);
+BUILD_BUG_ON(offsetof(struct acpi_table_fadt, sci_int) != 46);
 BUILD_BUG_ON(offsetof(struct acpi_table_fadt, pm1a_cnt_blk) != 64);
 BUILD_BUG_ON(offsetof(struct acpi_table_fadt, pm1b_cnt_blk) != 68);
 BUILD_BUG_ON(offsetof(struct acpi_table_fadt, pm_tmr_blk) != 76);
+BUILD_BUG_ON(offsetof(struct acpi_table_fadt, pm1_cnt_len) != 89);
 BUILD_BUG_ON(offsetof(struct acpi_table_fadt, pm_tmr_len) != 91);
+BUILD_BUG_ON(offsetof(struct acpi_table_fadt, century) != 108);
 BUILD_BUG_ON(offsetof(struct acpi_table_fadt, iapc_boot_arch) != 109);
 BUILD_BUG_ON(offsetof(struct acpi_table_fadt, flags) != 112);
 BUILD_BUG_ON(offsetof(struct acpi_table_fadt, reset_reg) != ACPI_FADT_V1_SIZE);
@@ -205,6 +223,59 @@ int acpi_tables_init(const void *rsdp, size_t rsdp_len, acpi_map_fn map);
 const struct acpi_table_header *acpi_get_table(const char sig[4],
                                                unsigned int instance);
 
+/* Print the RSDP and one line per recorded table. */
+void acpi_dump_tables(void);
+
+/* Forget everything acpi_tables_init() recorded (for tests). */
+void acpi_tables_reset(void);
+
+/*
+ * Changes whenever the index is rebuilt or forgotten: what was derived
+ * from the tables before is stale. Lets parsers cache their results.
+ */
+unsigned int acpi_tables_generation(void);
+
+/* ---- FADT: fixed hardware (drivers/acpi/fadt.c) ---- */
+
+/*
+ * What the hypervisor needs from the FADT, checked. Every I/O port is 0
+ * when the block is absent or unusable (port 0 is never an ACPI block).
+ */
+struct acpi_fadt_info {
+    uint8_t revision;           /* of the FADT */
+    uint32_t flags;             /* ACPI_FADT_* (HW_REDUCED, TMR_VAL_EXT...) */
+    uint16_t sci_int;           /* the SCI's ISA IRQ / GSI */
+    uint8_t century;            /* CMOS index of the century, 0: none */
+    /*
+     * ACPI_FADT_LEGACY_DEVICES etc. Before FADT revision 3 the field was
+     * reserved: boot_arch_valid is false and iapc_boot_arch says what any
+     * PC of that age has, legacy devices and an 8042.
+     */
+    bool boot_arch_valid;
+    uint16_t iapc_boot_arch;
+    uint16_t pm_tmr_port;       /* PM timer, 0: none */
+    bool pm_tmr_32bit;          /* 32 bits (TMR_VAL_EXT), else 24 */
+    uint16_t pm1a_cnt_port;     /* PM1a control block, 0: none */
+    uint16_t pm1b_cnt_port;     /* PM1b control block, 0: none */
+    bool reset_reg_valid;       /* as acpi_fadt_reset_reg() returning 0 */
+    struct acpi_generic_address reset_reg;
+    uint8_t reset_value;
+};
+
+/*
+ * Parse the first FADT into *out and print a summary of it. Returns 0;
+ * -ENOENT if there is no (valid) FADT; -EINVAL if it is shorter than an
+ * ACPI 1.0 FADT. *out is written only on success. Blocks that cannot be
+ * used (not in I/O space, bad length) are reported and left 0.
+ */
+int acpi_parse_fadt(struct acpi_fadt_info *out);
+
+/*
+ * The FADT as acpi_parse_fadt() sees it, parsed once per acpi_tables_init()
+ * on first use; NULL if it could not be parsed.
+ */
+const struct acpi_fadt_info *acpi_fadt(void);
+
 /*
  * The FADT's reset register and the value to write to it. Returns 0 and
  * fills *reg and *value; -ENODEV if the firmware offers no reset register
@@ -213,10 +284,233 @@ const struct acpi_table_header *acpi_get_table(const char sig[4],
  */
 int acpi_fadt_reset_reg(struct acpi_generic_address *reg, uint8_t *value);
 
-/* Print the RSDP and one line per recorded table. */
-void acpi_dump_tables(void);
+/*
+ * The SLP_TYPa and SLP_TYPb values for S5 (soft off), from the \_S5_
+ * package in the DSDT: write them to PM1a_CNT/PM1b_CNT.SLP_TYP with SLP_EN
+ * to power off. Returns 0; -ENOENT if there is no DSDT or no \_S5_
+ * package in it; -EINVAL if the package is malformed or its values do not
+ * fit the 3-bit field. The outputs are written only on success.
+ */
+int acpi_get_s5(uint8_t *slp_typa, uint8_t *slp_typb);
 
-/* Forget everything acpi_tables_init() recorded (for tests). */
-void acpi_tables_reset(void);
+/* ---- MADT: interrupt controllers (drivers/acpi/madt.c) ---- */
+
+#define ACPI_MADT_PCAT_COMPAT   (1u << 0)   /* flags: dual 8259s present */
+
+struct acpi_table_madt {
+    struct acpi_table_header header;
+    uint32_t lapic_address;
+    uint32_t flags;             /* ACPI_MADT_PCAT_COMPAT */
+    /* Followed by entries, each starting with acpi_madt_entry_header. */
+} __packed;
+
+BUILD_BUG_ON(sizeof(struct acpi_table_madt) != 44);
+
+/* Entry types. */
+#define ACPI_MADT_LAPIC             0x0
+#define ACPI_MADT_IOAPIC            0x1
+#define ACPI_MADT_INT_SRC_OVR       0x2
+#define ACPI_MADT_NMI_SRC           0x3
+#define ACPI_MADT_LAPIC_NMI         0x4
+#define ACPI_MADT_LAPIC_ADDR_OVR    0x5
+#define ACPI_MADT_X2APIC            0x9
+#define ACPI_MADT_X2APIC_NMI        0xa
+
+struct acpi_madt_entry_header {
+    uint8_t type;
+    uint8_t length;             /* of the entry, this header included */
+} __packed;
+
+/* Local APIC and x2APIC flags. */
+#define ACPI_MADT_ENABLED           (1u << 0)
+#define ACPI_MADT_ONLINE_CAPABLE    (1u << 1)   /* MADT revision 5 and later */
+
+struct acpi_madt_lapic {
+    struct acpi_madt_entry_header header;
+    uint8_t acpi_uid;           /* ACPI processor UID */
+    uint8_t apic_id;
+    uint32_t flags;
+} __packed;
+
+struct acpi_madt_ioapic {
+    struct acpi_madt_entry_header header;
+    uint8_t id;
+    uint8_t reserved;
+    uint32_t address;
+    uint32_t gsi_base;
+} __packed;
+
+/*
+ * MPS INTI flags of overrides and NMI entries: polarity in bits 0-1,
+ * trigger mode in bits 2-3; 0 means "as the bus defines", 2 is reserved.
+ */
+#define ACPI_INTI_POLARITY(f)       ((f) & 3)
+#define ACPI_INTI_TRIGGER(f)        (((f) >> 2) & 3)
+#define ACPI_INTI_CONFORMS          0
+#define ACPI_INTI_ACTIVE_HIGH       1   /* polarity */
+#define ACPI_INTI_ACTIVE_LOW        3
+#define ACPI_INTI_EDGE              1   /* trigger */
+#define ACPI_INTI_LEVEL             3
+#define ACPI_INTI_RESERVED          2
+
+struct acpi_madt_int_src_ovr {
+    struct acpi_madt_entry_header header;
+    uint8_t bus;                /* 0: ISA */
+    uint8_t source;             /* the ISA IRQ */
+    uint32_t gsi;
+    uint16_t flags;             /* ACPI_INTI_* */
+} __packed;
+
+struct acpi_madt_nmi_src {
+    struct acpi_madt_entry_header header;
+    uint16_t flags;
+    uint32_t gsi;
+} __packed;
+
+struct acpi_madt_lapic_nmi {
+    struct acpi_madt_entry_header header;
+    uint8_t acpi_uid;           /* 0xff: every processor */
+    uint16_t flags;
+    uint8_t lint;               /* LINT0 or LINT1 */
+} __packed;
+
+struct acpi_madt_lapic_addr_ovr {
+    struct acpi_madt_entry_header header;
+    uint16_t reserved;
+    uint64_t address;
+} __packed;
+
+struct acpi_madt_x2apic {
+    struct acpi_madt_entry_header header;
+    uint16_t reserved;
+    uint32_t x2apic_id;
+    uint32_t flags;
+    uint32_t acpi_uid;
+} __packed;
+
+struct acpi_madt_x2apic_nmi {
+    struct acpi_madt_entry_header header;
+    uint16_t flags;
+    uint32_t acpi_uid;          /* 0xffffffff: every processor */
+    uint8_t lint;
+    uint8_t reserved[3];
+} __packed;
+
+BUILD_BUG_ON(sizeof(struct acpi_madt_lapic) != 8);
+BUILD_BUG_ON(sizeof(struct acpi_madt_ioapic) != 12);
+BUILD_BUG_ON(offsetof(struct acpi_madt_ioapic, gsi_base) != 8);
+BUILD_BUG_ON(sizeof(struct acpi_madt_int_src_ovr) != 10);
+BUILD_BUG_ON(offsetof(struct acpi_madt_int_src_ovr, flags) != 8);
+BUILD_BUG_ON(sizeof(struct acpi_madt_nmi_src) != 8);
+BUILD_BUG_ON(sizeof(struct acpi_madt_lapic_nmi) != 6);
+BUILD_BUG_ON(offsetof(struct acpi_madt_lapic_nmi, lint) != 5);
+BUILD_BUG_ON(sizeof(struct acpi_madt_lapic_addr_ovr) != 12);
+BUILD_BUG_ON(offsetof(struct acpi_madt_lapic_addr_ovr, address) != 4);
+BUILD_BUG_ON(sizeof(struct acpi_madt_x2apic) != 16);
+BUILD_BUG_ON(offsetof(struct acpi_madt_x2apic, acpi_uid) != 12);
+BUILD_BUG_ON(sizeof(struct acpi_madt_x2apic_nmi) != 12);
+BUILD_BUG_ON(offsetof(struct acpi_madt_x2apic_nmi, lint) != 8);
+
+/* How much of the MADT acpi_parse_madt() keeps. */
+#define ACPI_MAX_CPUS           NR_CPUS
+#define ACPI_MAX_IOAPICS        16
+#define ACPI_MAX_INT_SRC_OVRS   16
+#define ACPI_MAX_NMI_SRCS       16
+#define ACPI_MAX_LAPIC_NMIS     NR_CPUS     /* often one per CPU */
+
+/* acpi_uid of a local APIC NMI that applies to every processor. */
+#define ACPI_UID_ALL            0xffffffffu
+
+struct acpi_cpu_info {
+    uint32_t apic_id;
+    uint32_t acpi_uid;
+    bool enabled;               /* usable now */
+    bool online_capable;        /* disabled, but may be brought online */
+    bool x2apic;                /* from an x2APIC entry */
+};
+
+struct acpi_ioapic_info {
+    uint8_t id;
+    uint32_t addr;
+    uint32_t gsi_base;
+};
+
+struct acpi_irq_override {
+    uint8_t bus;
+    uint8_t source_irq;         /* ISA IRQ, below 16 */
+    uint32_t gsi;
+    uint16_t flags;             /* ACPI_INTI_* */
+};
+
+struct acpi_nmi_source {
+    uint32_t gsi;
+    uint16_t flags;             /* ACPI_INTI_* */
+};
+
+struct acpi_lapic_nmi {
+    uint32_t acpi_uid;          /* ACPI_UID_ALL: every processor */
+    uint16_t flags;             /* ACPI_INTI_* */
+    uint8_t lint;               /* 0 or 1 */
+    bool x2apic;                /* from an x2APIC NMI entry */
+};
+
+struct acpi_madt_info {
+    uint64_t lapic_addr;        /* the header's, or the override's */
+    bool lapic_addr_override;
+    bool pcat_compat;           /* dual 8259s present */
+    unsigned int nr_cpus;       /* enabled or online-capable processors */
+    struct acpi_cpu_info cpus[ACPI_MAX_CPUS];
+    unsigned int nr_ioapics;
+    struct acpi_ioapic_info ioapics[ACPI_MAX_IOAPICS];
+    unsigned int nr_overrides;
+    struct acpi_irq_override overrides[ACPI_MAX_INT_SRC_OVRS];
+    unsigned int nr_nmi_sources;
+    struct acpi_nmi_source nmi_sources[ACPI_MAX_NMI_SRCS];
+    unsigned int nr_lapic_nmis;
+    struct acpi_lapic_nmi lapic_nmis[ACPI_MAX_LAPIC_NMIS];
+};
+
+/*
+ * Parse the first MADT into *out (large: give it static storage). Returns
+ * 0; -ENOENT if there is no (valid) MADT; -EINVAL if it is too short for
+ * its fixed fields, in which case *out is not written. Bad entries are
+ * reported and skipped; a malformed entry list is reported and parsing
+ * stops there, keeping the good entries before it.
+ */
+int acpi_parse_madt(struct acpi_madt_info *out);
+
+/* Print what acpi_parse_madt() found, one line per item, at INFO level. */
+void acpi_print_madt(const struct acpi_madt_info *info);
+
+/* ---- HPET (drivers/acpi/hpet.c) ---- */
+
+struct acpi_table_hpet {
+    struct acpi_table_header header;
+    uint32_t event_timer_block_id;  /* like the capabilities register */
+    struct acpi_generic_address address;
+    uint8_t hpet_number;
+    uint16_t min_tick;          /* of the main counter in periodic mode */
+    uint8_t page_protection;
+} __packed;
+
+BUILD_BUG_ON(sizeof(struct acpi_table_hpet) != 56);
+BUILD_BUG_ON(offsetof(struct acpi_table_hpet, address) != 40);
+BUILD_BUG_ON(offsetof(struct acpi_table_hpet, hpet_number) != 52);
+BUILD_BUG_ON(offsetof(struct acpi_table_hpet, min_tick) != 53);
+
+struct acpi_hpet_info {
+    uint64_t address;           /* of the 1 KiB register block */
+    uint8_t hpet_number;
+    uint16_t min_tick;
+    uint32_t event_timer_block_id;
+};
+
+/*
+ * Parse the first HPET table into *out and print it. Returns 0; -ENOENT
+ * if there is none (or it failed validation); -EINVAL if it is too short
+ * or its block is not at a usable memory address. *out is written only on
+ * success.
+ */
+int acpi_parse_hpet(struct acpi_hpet_info *out);
 
 #endif /* XEN_ACPI_H */

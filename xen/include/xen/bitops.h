@@ -12,6 +12,13 @@
 #include <xen/compiler.h>
 #include <xen/types.h>
 
+#ifdef __XEN_HOST_TEST__
+/* The host C library declares ffsl() too: declare it first, then hide it. */
+#include <string.h>
+#define ffsl xen_ffsl
+#define flsl xen_flsl
+#endif
+
 #define BITS_PER_LONG 64
 #define BITS_TO_LONGS(n) (((n) + BITS_PER_LONG - 1) / BITS_PER_LONG)
 #define BIT_WORD(n) ((n) / BITS_PER_LONG)
@@ -65,9 +72,13 @@ static inline unsigned int flsl(unsigned long x)
     return x ? BITS_PER_LONG - __builtin_clzl(x) : 0;
 }
 
+/* Population count without the POPCNT instruction (not baseline x86-64). */
 static inline unsigned int hweight_long(unsigned long x)
 {
-    return __builtin_popcountl(x);
+    x = x - ((x >> 1) & 0x5555555555555555ul);
+    x = (x & 0x3333333333333333ul) + ((x >> 2) & 0x3333333333333333ul);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0ful;
+    return (x * 0x0101010101010101ul) >> 56;
 }
 
 /* First set bit at or after offset, or size if none. */

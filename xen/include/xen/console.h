@@ -45,4 +45,8 @@ extern unsigned int console_loglvl;
 /* Set once panic() starts: the console must not block on anything. */
 void console_force_unlock(void);
 
+/* The 16550 UART driver: console output at boot, input once IRQs work. */
+void ns16550_init(void);
+void ns16550_init_irq(void);
+
 #endif /* XEN_CONSOLE_H */

@@ -80,8 +80,17 @@ struct domain;
 
 /* ---- Boot allocator (before the frame table exists). ---- */
 
-/* Give [ps, pe) (byte addresses, page-rounded inwards) to the boot allocator. */
+/*
+ * Give [ps, pe) (byte addresses, page-rounded inwards) to the boot
+ * allocator. max_page is raised to cover it.
+ */
 void init_boot_pages(paddr_t ps, paddr_t pe);
+/*
+ * Take [ps, pe) (byte addresses, page-rounded outwards) out of the boot
+ * allocator's free memory: for what is in use (image, modules, firmware
+ * data) inside ranges given to init_boot_pages().
+ */
+void reserve_boot_pages(paddr_t ps, paddr_t pe);
 /*
  * Allocate nr_pfns contiguous frames aligned to pfn_align frames, from the
  * top of memory down. Panics when nothing fits: boot cannot go on.
@@ -93,11 +102,26 @@ void end_boot_allocator(void);
 /* ---- Buddy heap. ---- */
 
 /*
- * Make the frame table entries for [ps, pe) free heap pages. Used by
- * end_boot_allocator() and for memory found later.
+ * Make the nr_pages frames from pg free heap pages (they need scrubbing).
+ * Used by end_boot_allocator() and for memory freed later (boot modules).
+ * The frame table must cover them, zeroed where not yet used.
  */
 void init_heap_pages(struct page_info *pg, unsigned long nr_pages);
 
+/*
+ * Allocation returns 2^order contiguous pages, naturally aligned, zeroed
+ * unless MEMF_no_scrub, or NULL. MEMF_bits(n), 13 <= n, keeps every page
+ * below 2^n bytes (MEMF_bits(32): below 4 GiB); without it any memory will
+ * do, high memory first.
+ *
+ * Domain heap pages are in use with a zero reference count. With d (and
+ * without MEMF_no_owner) each page's owner is d; taking the allocation
+ * reference and accounting the page to d are the domain code's job.
+ * Freeing drops the owner. Xen heap pages have PGC_xen_heap and no owner.
+ * Pass the order the block was allocated with. Freeing a free page (double
+ * free), a frame that is not RAM, a block not aligned to its order, or a
+ * Xen heap page through the domain heap (or the reverse) is a BUG.
+ */
 struct page_info *alloc_domheap_pages(struct domain *d, unsigned int order,
                                       unsigned int memflags);
 void free_domheap_pages(struct page_info *pg, unsigned int order);
@@ -113,7 +137,10 @@ void free_xenheap_pages(void *v, unsigned int order);
 unsigned long total_free_pages(void);
 unsigned long avail_heap_pages_below(unsigned int bits);
 
-/* Scrub pages freed but not yet scrubbed; called from the idle loop. */
+/*
+ * Scrub a bounded batch of pages freed but not yet scrubbed; called from
+ * the idle loop. Returns true while some remain.
+ */
 bool scrub_free_pages(void);
 
 /* Smallest order whose block holds size bytes. */

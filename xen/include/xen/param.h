@@ -63,7 +63,7 @@ struct kernel_param {
 #define integer_param(_name, _var)                                          \
     __param_entry(__kparam_##_var) = {                                      \
         .name = (_name),                                                    \
-        .type = ((__typeof__(_var))-1 < 0) ? PARAM_SINT : PARAM_UINT,       \
+        .type = ((__typeof__(_var))-1 > 0) ? PARAM_UINT : PARAM_SINT,       \
         .len = sizeof(_var), .par.var = &(_var) }
 #define size_param(_name, _var)                                             \
     __param_entry(__kparam_##_var) = {                                      \

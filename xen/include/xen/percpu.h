@@ -44,8 +44,11 @@ extern unsigned long __per_cpu_offset[NR_CPUS];
 #define this_cpu(name) \
     (*RELOC_HIDE(&per_cpu__##name, get_cpu_info()->per_cpu_offset))
 
-/* Allocate and fill CPU cpu's copy of the per-CPU section. */
+/* Copy the template before the boot CPU changes it (first thing at boot). */
+void percpu_save_template(void);
+/* Allocate and fill CPU cpu's (cpu > 0) copy of the per-CPU section. */
 int percpu_init_area(unsigned int cpu);
+unsigned long percpu_area_bytes(void);
 
 #endif
 

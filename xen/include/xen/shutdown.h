@@ -10,6 +10,12 @@
 /* Reset the machine with the methods chosen by reboot=; never returns. */
 void __noreturn machine_restart(void);
 
+/* ACPI S5 power-off; halts if that fails. Never returns. */
+void __noreturn machine_power_off(void);
+
+/* Register the 'R' debug key. */
+void shutdown_init(void);
+
 /* Stop for good (noreboot): every CPU halted. */
 void __noreturn machine_halt(void);
 

@@ -78,6 +78,19 @@ const char *e820_type_name(uint32_t type);
 /* Sum of the sizes of all E820_RAM ranges. */
 uint64_t e820_total_ram(const struct boot_info *bi);
 
+/* A range of usable RAM, [start, end), page aligned. */
+struct ram_range {
+    uint64_t start, end;
+};
+
+/*
+ * The usable RAM of the map: sorted, disjoint, page aligned, with anything
+ * that a non-RAM entry also claims removed. Returns the number of ranges
+ * written to r (at most max).
+ */
+unsigned int e820_ram_ranges(const struct boot_info *bi, struct ram_range *r,
+                             unsigned int max);
+
 extern struct boot_info boot_info;
 
 #endif /* ASM_X86_BOOTINFO_H */

@@ -63,5 +63,14 @@ struct tss64 {
 
 void init_boot_cpu_descriptors(void);
 
+/*
+ * An AP's descriptor tables: a GDT page holding a copy of the reserved
+ * entries (its own TSS and per-CPU descriptors), and its TSS pointing at
+ * the stacks in [stack_bottom, stack_bottom + STACK_SIZE). Prepared by the
+ * boot CPU, loaded by the AP itself.
+ */
+int cpu_desc_init(unsigned int cpu, unsigned long stack_bottom);
+void load_cpu_descriptors(unsigned int cpu);
+
 #endif /* __ASSEMBLY__ */
 #endif /* ASM_X86_DESC_H */

@@ -17,4 +17,12 @@
 #define MSR_GS_BASE         0xc0000101
 #define MSR_SHADOW_GS_BASE  0xc0000102
 
+#define MSR_APIC_BASE       0x0000001b
+#define  APIC_BASE_BSP      (1u << 8)
+#define  APIC_BASE_EXTD     (1u << 10)
+#define  APIC_BASE_ENABLE   (1u << 11)
+#define  APIC_BASE_ADDR_MASK 0x000ffffffffff000ul
+#define MSR_TSC_DEADLINE    0x000006e0
+#define MSR_X2APIC_FIRST    0x00000800
+
 #endif /* ASM_X86_MSR_INDEX_H */

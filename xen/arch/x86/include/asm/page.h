@@ -21,6 +21,18 @@
 #define PADDR_MASK      ((_AC(1, UL) << PADDR_BITS) - 1)
 #define PTE_ADDR_MASK   (PADDR_MASK & PAGE_MASK)
 
+/*
+ * Hypervisor mappings: accessed/dirty preset (no walker writes), global
+ * (they are the same in every address space), never executable except
+ * the image's text.
+ */
+#define _PAGE_AD                (_PAGE_ACCESSED | _PAGE_DIRTY)
+#define PAGE_HYPERVISOR_RO      (_PAGE_PRESENT | _PAGE_AD | _PAGE_GLOBAL | _PAGE_NX)
+#define PAGE_HYPERVISOR_RW      (PAGE_HYPERVISOR_RO | _PAGE_RW)
+#define PAGE_HYPERVISOR_RX      (_PAGE_PRESENT | _PAGE_AD | _PAGE_GLOBAL)
+#define PAGE_HYPERVISOR_UC      (PAGE_HYPERVISOR_RW | _PAGE_PCD | _PAGE_PWT)
+#define PAGE_HYPERVISOR         PAGE_HYPERVISOR_RW
+
 /* Boot mappings: present, writable, accessed/dirty preset. */
 #define __PAGE_HYPERVISOR_TABLE (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
 #define __PAGE_HYPERVISOR_2M    (__PAGE_HYPERVISOR_TABLE | _PAGE_PSE)

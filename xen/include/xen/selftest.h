@@ -1,0 +1,14 @@
+/*
+ * xen/selftest.h: boot-time SMP self-checks (debug builds only),
+ * selected with selftest=<list>.
+ */
+#ifndef XEN_SELFTEST_H
+#define XEN_SELFTEST_H
+
+#if CONFIG_DEBUG
+void selftest_run(void);
+#else
+static inline void selftest_run(void) { }
+#endif
+
+#endif /* XEN_SELFTEST_H */
