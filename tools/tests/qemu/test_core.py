@@ -209,3 +209,14 @@ def test_poweroff_exits_qemu(machine, machine_type):
     m.wait_for(r"Powering off via ACPI S5")
     assert m.wait_exit(timeout=30) == 0, m.tail()
     assert "Power-off failed" not in m.output
+
+
+def test_direct_map_with_1g_pages(machine):
+    """With 1 GiB pages the direct map uses them; everything still works
+    (the memory figures and a cross-CPU TLB flush through vmap)."""
+    m = machine(options=DEFAULT_OPTIONS + " selftest=tlb", mem="4G", smp=2,
+                cpu="qemu64,+svm,+npt,+pdpe1gb")
+    m.wait_for(r"^\(XEN\) selftest tlb: (PASS|FAIL).*\n", timeout=60)
+    assert "Paging: 40 physical address bits, 1 GiB pages yes" in m.output
+    assert "selftest tlb: PASS" in m.output, m.tail()
+    assert search(MEM_LINE, m.output)
