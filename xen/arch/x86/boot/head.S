@@ -284,19 +284,7 @@ start64:
 
         .text
 start64_high:
-        lgdt    boot_gdtr(%rip)
-        mov     $__HYPERVISOR_DS, %eax
-        mov     %eax, %ds
-        mov     %eax, %es
-        mov     %eax, %ss
-        xor     %eax, %eax
-        mov     %eax, %fs
-        mov     %eax, %gs
-        lea     1f(%rip), %rax                  /* reload %cs from the new GDT */
-        pushq   $__HYPERVISOR_CS
-        push    %rax
-        lretq
-1:
+        LOAD_BOOT_GDT
         movabs  $cpu0_stack + STACK_SIZE - CPUINFO_SIZE, %rsp
         xor     %ebp, %ebp                      /* end of the frame chain */
         mov     boot_mbi_phys(%rip), %edi

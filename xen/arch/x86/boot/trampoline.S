@@ -87,22 +87,11 @@ GLOBAL(tramp_cr3)
         .text
         .code64
 ENTRY(ap_start64)
-        lgdt    boot_gdtr(%rip)
-        mov     $__HYPERVISOR_DS, %eax
-        mov     %eax, %ds
-        mov     %eax, %es
-        mov     %eax, %ss
-        xor     %eax, %eax
-        mov     %eax, %fs
-        mov     %eax, %gs
         mov     ap_cr3(%rip), %rax
         mov     %rax, %cr3
         mov     ap_stack_top(%rip), %rsp
-        lea     1f(%rip), %rax
-        pushq   $__HYPERVISOR_CS
-        push    %rax
-        lretq
-1:      xor     %ebp, %ebp
+        LOAD_BOOT_GDT
+        xor     %ebp, %ebp
         call    start_secondary
         ud2
 END(ap_start64)
