@@ -34,7 +34,8 @@ static DEFINE_SPINLOCK(call_lock);
 static struct call_data {
     void (*fn)(void *info);
     void *info;
-    cpumask_t selected;         /* still to run it */
+    bool wait;                  /* acknowledge after running, not before */
+    cpumask_t selected;         /* still to acknowledge */
 } call_data;
 
 static cpumask_t flush_cpumask;
@@ -66,10 +67,27 @@ static void event_check_interrupt(const struct cpu_user_regs *regs)
 static void call_function_interrupt(const struct cpu_user_regs *regs)
 {
     unsigned int cpu = smp_processor_id();
+    void (*fn)(void *info);
+    void *info;
 
     if ( !cpumask_test_cpu(cpu, &call_data.selected) )
         return;
-    call_data.fn(call_data.info);
+    /* Our bit is set: call_data is this round's and stays so until we ack. */
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    fn = call_data.fn;
+    info = call_data.info;
+    /*
+     * Without wait, the initiator only needs us to have taken fn and info:
+     * acknowledge first, and call_data may be reused while fn runs.
+     */
+    if ( !call_data.wait )
+    {
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        cpumask_clear_cpu(cpu, &call_data.selected);
+        fn(info);
+        return;
+    }
+    fn(info);
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     cpumask_clear_cpu(cpu, &call_data.selected);
 }
@@ -92,6 +110,7 @@ void on_selected_cpus(const cpumask_t *mask, void (*fn)(void *info),
     spin_lock(&call_lock);
     call_data.fn = fn;
     call_data.info = info;
+    call_data.wait = wait;
     cpumask_copy(&call_data.selected, &targets);
     cpumask_clear_cpu(me, &call_data.selected);
     if ( !cpumask_empty(&call_data.selected) )
@@ -105,11 +124,10 @@ void on_selected_cpus(const cpumask_t *mask, void (*fn)(void *info),
         fn(info);
         local_irq_restore(flags);
     }
-    /* call_data is reused by the next caller: always wait for the IPIs. */
+    /* Until every target has acknowledged (ran fn, or took it if !wait). */
     while ( !cpumask_empty(&call_data.selected) )
         cpu_relax();
     spin_unlock(&call_lock);
-    (void)wait;
 }
 
 void smp_call_function(void (*fn)(void *info), void *info, bool wait)
@@ -169,6 +187,7 @@ void smp_send_stop(void)
         return;
     /* Not through call_lock: the caller may be panicking while holding it. */
     call_data.fn = stop_this_cpu;
+    call_data.wait = false;
     cpumask_copy(&call_data.selected, &m);
     send_ipi_mask(&m, CALL_FUNCTION_VECTOR);
     for ( spins = 0; spins < 1000 && num_online_cpus() > 1; spins++ )
