@@ -254,14 +254,21 @@ void init_memory(const struct boot_info *bi)
     xen_pagetable_use_heap();
 }
 
-void print_memory_usage(void)
+static uint64_t usable_ram_bytes(void)
 {
     uint64_t total = 0;
-    unsigned long image = __pa(_end) - XEN_IMG_OFFSET;
     unsigned int i;
 
     for ( i = 0; i < nr_ram; i++ )
         total += ram[i].end - ram[i].start;
+    return total;
+}
+
+void print_memory_usage(void)
+{
+    uint64_t total = usable_ram_bytes();
+    unsigned long image = __pa(_end) - XEN_IMG_OFFSET;
+
     printk("Memory: %luMiB usable RAM, %luMiB free; image %luKiB, frame table %luKiB\n",
            (unsigned long)(total >> 20), total_free_pages() >> (20 - PAGE_SHIFT),
            image >> 10, frametable_bytes >> 10);
@@ -269,10 +276,6 @@ void print_memory_usage(void)
 
 uint64_t hypervisor_used_bytes(uint64_t modules)
 {
-    uint64_t total = 0;
-    unsigned int i;
-
-    for ( i = 0; i < nr_ram; i++ )
-        total += ram[i].end - ram[i].start;
-    return total - ((uint64_t)total_free_pages() << PAGE_SHIFT) - modules;
+    return usable_ram_bytes() - ((uint64_t)total_free_pages() << PAGE_SHIFT) -
+           modules;
 }
