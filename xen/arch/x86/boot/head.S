@@ -188,16 +188,7 @@ ENTRY(start)
 
         /* 5. Long mode. */
         lgdt    sym_phys(boot_gdtr32)
-        mov     $X86_CR4_PAE | X86_CR4_PSE, %eax
-        mov     %eax, %cr4
-        mov     $sym_phys(l4_boot), %eax
-        mov     %eax, %cr3
-        mov     $MSR_EFER, %ecx
-        rdmsr
-        or      $EFER_LME | EFER_NXE | EFER_SCE, %eax
-        wrmsr
-        mov     $X86_CR0_PG | X86_CR0_WP | X86_CR0_NE | X86_CR0_ET | X86_CR0_MP | X86_CR0_PE, %eax
-        mov     %eax, %cr0
+        ENABLE_LONG_MODE $sym_phys(l4_boot)
         ljmp    $__HYPERVISOR_CS, $sym_phys(start64)
 
 /* Program COM1 for 115200 8n1, FIFOs on, interrupts off. Clobbers %eax, %edx. */

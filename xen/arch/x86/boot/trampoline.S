@@ -45,16 +45,7 @@ tramp_prot32:
         mov     %eax, %ds
         mov     %eax, %es
         mov     %eax, %ss
-        mov     $X86_CR4_PAE | X86_CR4_PSE, %eax
-        mov     %eax, %cr4
-        mov     TOFF(tramp_cr3)(%ebx), %eax
-        mov     %eax, %cr3
-        mov     $MSR_EFER, %ecx
-        rdmsr
-        or      $EFER_LME | EFER_NXE | EFER_SCE, %eax
-        wrmsr
-        mov     $X86_CR0_PG | X86_CR0_WP | X86_CR0_NE | X86_CR0_ET | X86_CR0_MP | X86_CR0_PE, %eax
-        mov     %eax, %cr0
+        ENABLE_LONG_MODE TOFF(tramp_cr3)(%ebx)
         ljmpl   *TOFF(tramp_jmp64)(%ebx)
 
         .code64

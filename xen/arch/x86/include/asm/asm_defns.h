@@ -6,6 +6,8 @@
 
 #ifdef __ASSEMBLY__
 #include <asm/desc.h>
+#include <asm/msr-index.h>
+#include <asm/processor-flags.h>
 
 #define ENTRY(name)   \
     .globl name;      \
@@ -17,6 +19,25 @@ name:
 name:
 
 #define END(name) .size name, . - name
+
+/*
+ * 32-bit code, paging off: turn on PAE paging with the L4 at `cr3` (an
+ * operand for mov) and long mode (EFER.LME, with NX and SYSCALL), as the
+ * boot CPU and every AP must alike. A far jump to a 64-bit code segment
+ * must follow. Clobbers %eax, %ecx, %edx.
+ */
+.macro ENABLE_LONG_MODE cr3
+        mov     $X86_CR4_PAE | X86_CR4_PSE, %eax
+        mov     %eax, %cr4
+        mov     \cr3, %eax
+        mov     %eax, %cr3
+        mov     $MSR_EFER, %ecx
+        rdmsr
+        or      $EFER_LME | EFER_NXE | EFER_SCE, %eax
+        wrmsr
+        mov     $X86_CR0_PG | X86_CR0_WP | X86_CR0_NE | X86_CR0_ET | X86_CR0_MP | X86_CR0_PE, %eax
+        mov     %eax, %cr0
+.endm
 
 /*
  * 64-bit code: load boot_gdt (the hypervisor's reserved selectors), the
