@@ -259,6 +259,15 @@ void vcpu_sleep_sync(struct vcpu *v);
 /* Current vCPU: block until an event (VPF_blocked), or yield its slice. */
 void vcpu_block(void);
 void vcpu_yield(void);
+/* An event for v: clear VPF_blocked and wake it if it was blocked. */
+void vcpu_unblock(struct vcpu *v);
+
+/*
+ * Arch context_switch() calls this once prev's state is saved (prev may
+ * then be picked up by another pCPU): clears prev->is_running and lets
+ * the scheduler requeue it.
+ */
+void sched_context_switched(struct vcpu *prev, struct vcpu *next);
 
 /*
  * Affinity. -EINVAL if mask has no online pCPU of v's pool (hard) or is

@@ -13,8 +13,12 @@
 #include <asm/regs.h>
 
 #if !defined(__ASSEMBLY__) && defined(__XEN_HOST_TEST__)
-/* Host unit tests say which simulated CPU is running. */
+/* Host unit tests say which simulated CPU is running, and its vCPU. */
+struct vcpu;
 unsigned int smp_processor_id(void);
+struct vcpu *get_current(void);
+void set_current(struct vcpu *v);
+#define current get_current()
 #elif !defined(__ASSEMBLY__)
 struct vcpu;
 
@@ -43,6 +47,19 @@ static inline unsigned long get_stack_bottom(void)
 }
 
 #define smp_processor_id() (get_cpu_info()->processor_id)
+
+/* The vCPU this pCPU runs (its idle vCPU when nothing else). */
+static inline struct vcpu *get_current(void)
+{
+    return get_cpu_info()->current_vcpu;
+}
+
+static inline void set_current(struct vcpu *v)
+{
+    get_cpu_info()->current_vcpu = v;
+}
+
+#define current get_current()
 
 extern char cpu0_stack[STACK_SIZE];
 #endif
