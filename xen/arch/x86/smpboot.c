@@ -62,6 +62,18 @@ static volatile bool ap_called_in;
 
 static struct cpu_topology_shifts topo_shifts;
 static struct cpu_topo cpu_topo[NR_CPUS];
+
+unsigned int cpu_to_socket(unsigned int cpu)
+{
+    ASSERT(cpu < NR_CPUS);
+    return cpu_topo[cpu].socket;
+}
+
+unsigned int cpu_to_core(unsigned int cpu)
+{
+    ASSERT(cpu < NR_CPUS);
+    return cpu_topo[cpu].core;
+}
 static void *cpu_stack[NR_CPUS];
 
 extern char tramp_gdtr[], tramp_jmp32[], tramp_jmp64[], tramp_cr3[];

@@ -29,4 +29,12 @@ void smp_send_stop(void);
 
 void smp_intr_init(void);
 
+/*
+ * Where a pCPU sits: its package (socket) and its core within it, as
+ * numbered at boot from the APIC IDs (smpboot.c). Host tests supply their
+ * own.
+ */
+unsigned int cpu_to_socket(unsigned int cpu);
+unsigned int cpu_to_core(unsigned int cpu);
+
 #endif /* XEN_SMP_H */
