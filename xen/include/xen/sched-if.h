@@ -27,8 +27,12 @@
  *
  * Invariants the framework checks (ASSERT) and schedulers keep:
  *  - a vCPU returned by do_schedule() is runnable (or the pCPU's idle
- *    vCPU), belongs to the pool, has this pCPU in its hard affinity, and
- *    is either already this pCPU's curr or not running anywhere;
+ *    vCPU), belongs to the pool, has this pCPU in its hard affinity and
+ *    in cpupool_online_cpumask() of its pool (a pCPU being removed from a
+ *    pool leaves that mask first and must then only idle), and is either
+ *    already this pCPU's curr or not running anywhere (v->is_running
+ *    clear: a queued vCPU whose is_running is still set must not be
+ *    taken by another pCPU);
  *  - v->processor changes only with the old pCPU's lock held, and the new
  *    one's too (credit's work stealing trylocks the victim's lock).
  */
@@ -180,6 +184,14 @@ static inline void sched_unlock_irqrestore(spinlock_t *l, unsigned long f)
     spin_unlock_irqrestore(l, f);
 }
 
+/*
+ * What a CPU does while it waits for another pCPU to deschedule a vCPU
+ * (vcpu_sleep_sync(), domain_pause()): cpu_relax() on the hardware. Host
+ * tests, one thread simulating every pCPU, supply their own that runs
+ * the other simulated pCPUs.
+ */
+void sched_wait_relax(void);
+
 /* The pool's online pCPUs. */
 const cpumask_t *cpupool_online_cpumask(const struct cpupool *c);
 
@@ -215,6 +227,10 @@ struct cpupool {
 
 extern struct cpupool *cpupool0;
 extern cpumask_t cpupool_free_cpus;     /* online pCPUs in no pool */
+
+/* d joins pool poolid (-ENOENT unknown, -ENODEV no pCPU) / leaves it. */
+int cpupool_add_domain(struct domain *d, unsigned int poolid);
+void cpupool_rm_domain(struct domain *d);
 
 /* Pool by id, or NULL. Callers hold cpupool_lock or run at boot. */
 struct cpupool *cpupool_find_by_id(unsigned int poolid);
