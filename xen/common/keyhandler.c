@@ -11,11 +11,11 @@
  * handle_keypress() is called for each character typed while serial input
  * goes to the hypervisor, in the UART's interrupt handler. An irq handler
  * runs there and then, with the interrupted registers. A normal handler is
- * deferred: in Xen it runs from a tasklet, outside interrupt context, so
- * that a long dump does not run with interrupts off. We have no tasklets
- * yet, so run_deferred() and run_deferred_diagnostics() call the handlers
- * at once; when tasklets arrive, those two functions queue the work
- * instead and nothing else changes.
+ * deferred to a tasklet, outside interrupt context, so that a long dump
+ * does not run with interrupts off and may take the locks of what it
+ * dumps (an interrupt handler taking a lock the interrupted code holds
+ * would deadlock). One key waits at a time: a key pressed while another
+ * is still waiting replaces it, as in Xen.
  *
  * The keys, as users know them from Xen:
  *   'h'  prints "'h' pressed -> showing installed handlers", then one line
@@ -28,7 +28,7 @@
  *        keypress), then the normal ones (deferred as a batch).
  *   A key with no handler is ignored; a debug-level message says so.
  *
- * Locking: none. Keys are registered at boot, on one CPU; a keypress may
+ * Locking: none of its own beyond the tasklet's. Keys are registered at boot, on one CPU; a keypress may
  * be handled on another. A handler is published by writing its function
  * pointer last (after a write barrier), and a reader takes the pointer
  * first (then a read barrier), so a keypress never sees a slot half
@@ -38,6 +38,7 @@
 #include <asm/atomic.h>
 #include <xen/keyhandler.h>
 #include <xen/lib.h>
+#include <xen/tasklet.h>
 
 struct keyhandler {
     keyhandler_fn_t *fn;            /* deferred; or */
@@ -110,10 +111,30 @@ void register_irq_keyhandler(unsigned char key, irq_keyhandler_fn_t *fn,
     install(key, NULL, fn, desc, diagnostic);
 }
 
-/* Run a normal handler. Becomes "queue a tasklet" when tasklets exist. */
+static unsigned char deferred_key;
+static keyhandler_fn_t *deferred_fn;
+static void run_deferred_key(void *unused);
+static void run_deferred_diagnostics(void *unused);
+static DECLARE_TASKLET(key_tasklet, run_deferred_key, NULL);
+static DECLARE_TASKLET(diag_tasklet, run_deferred_diagnostics, NULL);
+
+static void run_deferred_key(void *unused)
+{
+    keyhandler_fn_t *fn = read_atomic(&deferred_fn);
+
+    (void)unused;
+    smp_rmb();
+    if ( fn )
+        fn(read_atomic(&deferred_key));
+}
+
+/* Queue a normal handler for the key tasklet. */
 static void run_deferred(unsigned char key, keyhandler_fn_t *fn)
 {
-    fn(key);
+    write_atomic(&deferred_key, key);
+    smp_wmb();
+    write_atomic(&deferred_fn, fn);
+    tasklet_schedule(&key_tasklet);
 }
 
 static void announce(unsigned int key, const struct keyhandler *h)
@@ -121,12 +142,13 @@ static void announce(unsigned int key, const struct keyhandler *h)
     printk("[%c: %s]\n", printable(key), h->desc);
 }
 
-/* The normal half of '*'. Becomes a tasklet when tasklets exist. */
-static void run_deferred_diagnostics(void)
+/* The normal half of '*', from its tasklet. */
+static void run_deferred_diagnostics(void *unused)
 {
     struct keyhandler h;
     unsigned int k;
 
+    (void)unused;
     for ( k = 0; k < ARRAY_SIZE(key_table); k++ )
     {
         if ( !lookup(k, &h) || !h.diagnostic || !h.fn )
@@ -152,7 +174,7 @@ static void run_all_keyhandlers(unsigned char key,
         h.irq_fn(k, regs);
     }
 
-    run_deferred_diagnostics();
+    tasklet_schedule(&diag_tasklet);
 }
 
 static void show_handlers(unsigned char key)

@@ -72,3 +72,15 @@ bool _spin_is_locked(const spinlock_t *lock)
 {
     return lock->tickets.head_tail != 0;
 }
+
+void _spin_lock_irq(spinlock_t *lock)
+{
+    local_irq_disable();
+    _spin_lock(lock);
+}
+
+void _spin_unlock_irq(spinlock_t *lock)
+{
+    _spin_unlock(lock);
+    local_irq_enable();
+}

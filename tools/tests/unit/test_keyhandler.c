@@ -12,6 +12,25 @@
 
 #include "harness.h"
 
+#include <xen/softirq.h>
+
+/* Normal handlers run from a tasklet: play this CPU's softirqs after a key. */
+void smp_send_event_check_cpu(unsigned int cpu) { (void)cpu; }
+void smp_send_event_check_mask(const cpumask_t *mask) { (void)mask; }
+
+static bool softirqs_opened;
+
+static void press(unsigned char key, const struct cpu_user_regs *regs)
+{
+    if ( !softirqs_opened )
+    {
+        tasklet_subsys_init();
+        softirqs_opened = true;
+    }
+    handle_keypress(key, regs);
+    do_softirq();
+}
+
 static struct keyhandler boot_table[KEYHANDLER_NR_KEYS];
 static bool boot_table_saved;
 
@@ -61,7 +80,7 @@ static void irq_fn(unsigned char key, const struct cpu_user_regs *regs)
 TEST(help_lists_builtins)
 {
     reset();
-    handle_keypress('h', NULL);
+    press('h', NULL);
     CHECK_STREQ(harness_log(),
                 "'h' pressed -> showing installed handlers\n"
                 " key '*' (ascii '2a') => print all diagnostics\n"
@@ -76,7 +95,7 @@ TEST(help_is_sorted_by_key_whatever_the_registration_order)
     register_keyhandler('a', normal_fn, "first letter", true);
     register_keyhandler(0x01, normal_fn, "a control key", false);
     register_keyhandler(0x7f, normal_fn, "delete", false);
-    handle_keypress('h', NULL);
+    press('h', NULL);
     CHECK_STREQ(harness_log(),
                 "'h' pressed -> showing installed handlers\n"
                 " key ' ' (ascii '01') => a control key\n"
@@ -93,8 +112,8 @@ TEST(normal_handler_gets_its_key)
 {
     reset();
     register_keyhandler('m', normal_fn, "memory info", true);
-    handle_keypress('m', NULL);
-    handle_keypress('m', NULL);
+    press('m', NULL);
+    press('m', NULL);
     CHECK_STREQ(calls, "mm");
     CHECK_STREQ(harness_log(), "");     /* the handler prints its own */
 }
@@ -105,12 +124,12 @@ TEST(irq_handler_gets_key_and_regs)
 
     reset();
     register_irq_keyhandler('d', irq_fn, "dump registers", true);
-    handle_keypress('d', &regs);
+    press('d', &regs);
     CHECK_STREQ(calls, "d");
     CHECK(seen_regs == &regs);
     CHECK_EQ(irq_calls, 1);
 
-    handle_keypress('d', NULL);         /* not from an interrupt */
+    press('d', NULL);         /* not from an interrupt */
     CHECK(seen_regs == NULL);
     CHECK_EQ(irq_calls, 2);
 }
@@ -119,10 +138,10 @@ TEST(unknown_keys_only_log_at_debug_level)
 {
     reset();
     register_keyhandler('m', normal_fn, "memory info", true);
-    handle_keypress('q', NULL);
-    handle_keypress(0x03, NULL);
-    handle_keypress(0x80, NULL);        /* beyond the table */
-    handle_keypress(0xff, NULL);
+    press('q', NULL);
+    press(0x03, NULL);
+    press(0x80, NULL);        /* beyond the table */
+    press(0xff, NULL);
     CHECK_STREQ(calls, "");
     CHECK_STREQ(harness_log(),
                 XENLOG_DEBUG "'q' (ascii '71') pressed -> no handler\n"
@@ -143,7 +162,7 @@ TEST(star_runs_diagnostics_only_irq_ones_first)
     register_keyhandler('e', normal_fn, "not diagnostic", false);
     register_irq_keyhandler('f', irq_fn, "not diagnostic either", false);
 
-    handle_keypress('*', &regs);
+    press('*', &regs);
     CHECK_STREQ(calls, "acbd");
     CHECK(seen_regs == &regs);          /* irq ones get the '*' regs */
     CHECK_EQ(irq_calls, 2);
@@ -158,7 +177,7 @@ TEST(star_runs_diagnostics_only_irq_ones_first)
 TEST(star_with_no_diagnostics_prints_only_its_header)
 {
     reset();
-    handle_keypress('*', NULL);         /* 'h' and '*' are not diagnostic */
+    press('*', NULL);         /* 'h' and '*' are not diagnostic */
     CHECK_STREQ(harness_log(),
                 "'*' pressed -> firing all diagnostic keyhandlers\n");
 }
@@ -182,10 +201,10 @@ TEST(registering_a_key_twice_is_caught)
     CHECK(harness_panics(register_h_again));
 
     /* Checked before anything changed: the first registrations stand. */
-    handle_keypress('m', NULL);
+    press('m', NULL);
     CHECK_STREQ(calls, "m");
     harness_log_clear();
-    handle_keypress('h', NULL);
+    press('h', NULL);
     CHECK_LOG(" key 'h' (ascii '68') => show this message\n");
     CHECK_LOG(" key 'm' (ascii '6d') => memory info\n");
 }
@@ -213,6 +232,22 @@ TEST(bad_registrations_are_caught)
     CHECK(harness_panics(register_without_description));
     CHECK(harness_panics(register_null_handler));
 
-    handle_keypress('n', NULL);         /* still no handler */
+    press('n', NULL);         /* still no handler */
     CHECK_STREQ(calls, "");
+}
+
+TEST(normal_handlers_are_deferred_irq_handlers_are_not)
+{
+    struct cpu_user_regs regs;
+
+    reset();
+    press('h', NULL);                   /* opens the softirqs */
+    register_keyhandler('m', normal_fn, "normal", false);
+    register_irq_keyhandler('d', irq_fn, "irq", false);
+    handle_keypress('m', NULL);
+    CHECK_EQ(nr_calls, 0);              /* queued, not run */
+    handle_keypress('d', &regs);
+    CHECK_EQ(irq_calls, 1);             /* at once */
+    do_softirq();
+    CHECK_STREQ(calls, "dm");
 }

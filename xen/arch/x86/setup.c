@@ -37,6 +37,7 @@
 #include <asm/setup.h>
 #include <asm/smpboot.h>
 #include <asm/time.h>
+#include <asm/xstate.h>
 #include <xen/acpi.h>
 #include <xen/console.h>
 #include <xen/debug_fault.h>
@@ -47,12 +48,14 @@
 #include <xen/multiboot2.h>
 #include <xen/param.h>
 #include <xen/percpu.h>
+#include <xen/sched.h>
 #include <xen/selftest.h>
 #include <xen/shutdown.h>
 #include <xen/smp.h>
 #include <xen/softirq.h>
 #include <xen/spinlock.h>
 #include <xen/string.h>
+#include <xen/tasklet.h>
 #include <xen/time.h>
 #include <xen/timer.h>
 #include <xen/version.h>
@@ -226,6 +229,7 @@ void __start_xen(unsigned long mbi_phys)
         panic("Cannot boot without valid Multiboot2 information (see the messages above)\n");
 
     print_boot_info(&boot_info);
+    xstate_init_boot_cpu();
     init_acpi(&boot_info);
     early_time_init();
 
@@ -235,6 +239,8 @@ void __start_xen(unsigned long mbi_phys)
     m = init_interrupts();
     init_timers();
     t0 = NOW();
+    tasklet_subsys_init();
+    scheduler_init();
     register_keyhandler('m', memory_key, "memory info", true);
     register_keyhandler('a', dump_timerq, "dump timer queues", true);
     shutdown_init();
@@ -245,6 +251,7 @@ void __start_xen(unsigned long mbi_phys)
     rtc_init(acpi_fadt() ? acpi_fadt()->century : 0);
 
     smp_boot_cpus(m);
+    scheduler_smp_ready();
     report_boot_memory(&boot_info, t0);
 
     debug_fault_trigger();

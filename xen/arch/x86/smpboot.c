@@ -33,6 +33,7 @@
 #include <asm/smpboot.h>
 #include <asm/time.h>
 #include <asm/topology.h>
+#include <asm/xstate.h>
 #include <xen/acpi.h>
 #include <xen/cpumask.h>
 #include <xen/errno.h>
@@ -40,6 +41,7 @@
 #include <xen/lib.h>
 #include <xen/param.h>
 #include <xen/percpu.h>
+#include <xen/sched.h>
 #include <xen/smp.h>
 #include <xen/softirq.h>
 #include <xen/string.h>
@@ -171,6 +173,8 @@ static int prepare_cpu(unsigned int cpu)
         rc = cpu_desc_init(cpu, bottom);
     if ( !rc )
         rc = timer_cpu_init(cpu);
+    if ( !rc )
+        rc = sched_cpu_prepare(cpu);
     if ( rc )
         return rc;
 
@@ -233,6 +237,7 @@ void __noreturn start_secondary(void)
     ap_called_in = true;
     load_cpu_descriptors(cpu);
     write_cr4(read_cr4() | X86_CR4_PGE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
+    xstate_init_secondary_cpu();
     flush_tlb_all_local();
     setup_local_apic();
     apic_timer_setup();
@@ -240,6 +245,7 @@ void __noreturn start_secondary(void)
     if ( get_apic_id() != x86_cpu_to_apicid[cpu] )
         printk(XENLOG_WARNING "CPU%u: APIC ID %u, expected %u\n", cpu,
                get_apic_id(), x86_cpu_to_apicid[cpu]);
+    sched_cpu_starting(cpu);
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     cpumask_set_cpu(cpu, &cpu_online_map);
     local_irq_enable();

@@ -74,6 +74,26 @@ static inline void cpumask_andnot(cpumask_t *d, const cpumask_t *a, const cpumas
         d->bits[i] = a->bits[i] & ~b->bits[i];
 }
 
+static inline bool cpumask_intersects(const cpumask_t *a, const cpumask_t *b)
+{
+    unsigned int i;
+
+    for ( i = 0; i < BITS_TO_LONGS(NR_CPUS); i++ )
+        if ( a->bits[i] & b->bits[i] )
+            return true;
+    return false;
+}
+
+static inline bool cpumask_subset(const cpumask_t *a, const cpumask_t *b)
+{
+    unsigned int i;
+
+    for ( i = 0; i < BITS_TO_LONGS(NR_CPUS); i++ )
+        if ( a->bits[i] & ~b->bits[i] )
+            return false;
+    return true;
+}
+
 static inline bool cpumask_empty(const cpumask_t *m)
 {
     unsigned int i;

@@ -257,6 +257,10 @@ int cpupool_move_domain(struct domain *d, struct cpupool *c);
 
 /* Boot: pool 0 with the default scheduler (no pCPUs yet). */
 void cpupool_init(void);
+/* cpu (about to be online) is free, in no pool. On cpu itself. */
+void cpupool_cpu_starting(unsigned int cpu);
+/* Every free pCPU joins c (boot: pool 0 holds every pCPU). */
+void cpupool_take_free_cpus(struct cpupool *c);
 
 /* Framework services the pool code uses (schedule.c). */
 struct scheduler *scheduler_alloc(unsigned int sched_id, int *err);
@@ -265,5 +269,9 @@ const struct scheduler *scheduler_default(void);
 /* cpu joins / leaves c (pool lock held; for leave: no vCPU of c there). */
 int schedule_cpu_add(unsigned int cpu, struct cpupool *c);
 int schedule_cpu_rm(unsigned int cpu);
+/* Make v pick its pCPU again (it may not stay where it is). */
+void vcpu_force_migrate(struct vcpu *v);
+/* The 'r' dump of one pool (pool lock held). */
+void sched_dump_pool(struct cpupool *c);
 
 #endif /* XEN_SCHED_IF_H */

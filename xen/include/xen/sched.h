@@ -31,6 +31,7 @@
 #define XEN_SCHED_H
 
 #include <xen/cpumask.h>
+#include <xen/errno.h>
 #include <xen/spinlock.h>
 #include <xen/time.h>
 #include <xen/types.h>
@@ -303,6 +304,8 @@ int sched_adjust_global(struct xen_sysctl_scheduler_op *op);
 void scheduler_init(void);
 int sched_cpu_prepare(unsigned int cpu);
 void sched_cpu_starting(unsigned int cpu);
+/* After SMP boot: every online pCPU joins pool 0. */
+void scheduler_smp_ready(void);
 
 /* The 'r' debug key: pools, schedulers, run queues, vCPU times. */
 void dump_runq(unsigned char key);

@@ -7,6 +7,10 @@
 
 #if CONFIG_DEBUG
 void selftest_run(void);
+
+/* Hypervisor-internal test vCPUs and domains (common/sched_selftest.c). */
+void sched_selftest_weights(void);
+void sched_selftest_lifecycle(void);
 #else
 static inline void selftest_run(void) { }
 #endif

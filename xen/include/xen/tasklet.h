@@ -22,6 +22,13 @@ struct tasklet {
     void *data;
 };
 
+/* A tasklet ready to schedule, without a tasklet_init() call. */
+#define DECLARE_TASKLET(name, fn, d)                                        \
+    struct tasklet name = {                                                 \
+        .list = LIST_HEAD_INIT(name.list), .scheduled_on = -1,              \
+        .func = (fn), .data = (d) }
+
+/* func must not free t: the tasklet code touches t after func returns. */
 void tasklet_init(struct tasklet *t, void (*func)(void *data), void *data);
 void tasklet_schedule_on_cpu(struct tasklet *t, unsigned int cpu);
 void tasklet_schedule(struct tasklet *t);   /* on this pCPU */
