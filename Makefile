@@ -4,6 +4,7 @@
 #   make run        install what is missing, build, boot it in QEMU under GRUB2
 #   make test       install what is missing, build, run every test
 #   make test T=x   only the tests whose name contains x (unit and QEMU)
+#   make bench      benchmarks (scheduler simulator figures)
 #   make clean
 #
 # Variables: debug=y|n (Config.mk), XEN_OPTS (hypervisor options for `make
@@ -16,7 +17,7 @@ BUILD := $(XEN_ROOT)/build
 XEN_OPTS ?= console=com1,vga com1=115200,8n1 loglvl=all
 DOM0 ?= $(BUILD)/placeholder-dom0
 
-.PHONY: all build xen tools deps run iso test test-unit test-qemu clean
+.PHONY: all build xen tools deps run iso test test-unit test-qemu bench clean
 
 all build: xen tools
 
@@ -52,6 +53,9 @@ test-unit: deps
 test-qemu: deps
 	$(MAKE) xen
 	$(PYTHON) -m pytest -q tools/tests/qemu $(if $(T),-k "$(T)")
+
+bench: deps
+	$(MAKE) -C tools/tests/unit bench
 
 clean:
 	$(MAKE) -C xen clean

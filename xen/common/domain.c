@@ -603,7 +603,7 @@ void dump_domains(unsigned char key)
 void domain_early_init(void)
 {
     struct domain_create_args args = {
-        .max_vcpus = nr_cpu_ids ? nr_cpu_ids : 1,
+        .max_vcpus = NR_CPUS,       /* pCPUs are counted later, at SMP boot */
         .cpupool_id = CPUPOOLID_NONE,
     };
     struct domain *d;

@@ -7,7 +7,8 @@
  * the vector, the error code, every register, the control registers and a
  * symbolized call trace, then panics. Two vectors are not fatal: an NMI is
  * reported and dismissed, and a stray external interrupt is counted and
- * reported (no interrupt sources are programmed yet).
+ * reported (no interrupt sources are programmed yet). #NM is the lazy FPU
+ * switch (i387.c) when a vCPU with FPU state is current, fatal otherwise.
  *
  * The call trace follows the frame-pointer chain (the hypervisor is built
  * with -fno-omit-frame-pointer). Every frame address is checked to lie
@@ -23,10 +24,12 @@
  */
 #include <asm/current.h>
 #include <asm/desc.h>
+#include <asm/i387.h>
 #include <asm/processor.h>
 #include <asm/irq.h>
 #include <asm/traps.h>
 #include <xen/lib.h>
+#include <xen/sched.h>
 #include <xen/symbols.h>
 #include <xen/version.h>
 
@@ -266,12 +269,39 @@ static void do_nmi(const struct cpu_user_regs *regs)
            smp_processor_id(), (void *)regs->rip);
 }
 
+/*
+ * #NM: the running vCPU's first FPU/SSE/AVX instruction since it was
+ * switched in (CR0.TS set, see i387.c). Only a vCPU with FPU state may
+ * get here; the hypervisor itself and the idle vCPU never use the FPU.
+ */
+static void do_device_not_available(struct cpu_user_regs *regs)
+{
+    struct vcpu *v = current;
+    const char *why = NULL;
+
+    if ( !v )
+        why = "no current vCPU";
+    else if ( v->domain && is_idle_vcpu(v) )
+        why = "the idle vCPU current";
+    else if ( !v->arch.xsave_area )
+        why = "a current vCPU that has no FPU state";
+    if ( why )
+    {
+        printk(XENLOG_ERR "#NM on CPU%u with %s: the FPU was used outside a vCPU (hypervisor bug)\n",
+               smp_processor_id(), why);
+        fatal_trap(regs);
+    }
+    vcpu_restore_fpu_lazy(v);
+}
+
 void do_trap(struct cpu_user_regs *regs)
 {
     unsigned int vec = regs->entry_vector;
 
     if ( vec == TRAP_nmi )
         do_nmi(regs);
+    else if ( vec == TRAP_no_device )
+        do_device_not_available(regs);
     else if ( vec >= FIRST_IRQ_VECTOR )
         do_IRQ(regs);
     else
