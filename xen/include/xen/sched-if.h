@@ -33,6 +33,9 @@
  *    already this pCPU's curr or not running anywhere (v->is_running
  *    clear: a queued vCPU whose is_running is still set must not be
  *    taken by another pCPU);
+ *  - a queued vCPU may transiently not be runnable: a pause raises the
+ *    domain's count first and calls sleep for each vCPU afterwards, so
+ *    do_schedule() and stealing must skip (or dequeue) such vCPUs;
  *  - v->processor changes only with the old pCPU's lock held, and the new
  *    one's too (credit's work stealing trylocks the victim's lock).
  */
