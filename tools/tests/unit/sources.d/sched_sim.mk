@@ -16,4 +16,4 @@ SCHED_SIM_CFLAGS = -Dvsnprintf=xen_vsnprintf -Dsnprintf=xen_snprintf \
                    -Dvscnprintf=xen_vscnprintf -Dscnprintf=xen_scnprintf \
                    $(if $(SCHED_SIM_CREDIT),,-DSIM_RR_AS_CREDIT) \
                    $(if $(SCHED_SIM_CREDIT2),,-DSIM_RR_AS_CREDIT2)
-SCHED_SIM_DEPS := sched_sim.h
+SCHED_SIM_DEPS := sched_sim.h $(wildcard $(XEN)/common/sched_credit*.h)
