@@ -315,7 +315,7 @@ void cpupool_take_free_cpus(struct cpupool *c)
 int sched_adjust_global(struct xen_sysctl_scheduler_op *op)
 {
     struct cpupool *c;
-    int rc = -ENOENT;
+    int rc = -ESRCH;                    /* Xen's answer for no such pool */
 
     if ( op->cmd != XEN_SYSCTL_SCHEDOP_putinfo &&
          op->cmd != XEN_SYSCTL_SCHEDOP_getinfo )

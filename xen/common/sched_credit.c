@@ -1,5 +1,7 @@
 /*
- * sched_credit.c: the credit scheduler (sched=credit), the default.
+ * sched_credit.c: the credit scheduler (sched=credit), the default. Its
+ * accounting lives in sched_credit_acct.c; sched_credit.h holds what the
+ * two files share.
  *
  * Theory of operation
  * -------------------
@@ -8,20 +10,14 @@
  * and at every tick while it runs and at every decision the NOW()
  * difference since the stamp is debited (the sub-credit rest carried
  * over), so no time escapes between ticks. Balances stay within one
- * slice's worth (at least three tick periods) either way.
+ * slice's worth (at least three tick periods) either way. A debit also
+ * makes its vCPU active: one that accounting gives credit to.
  *
- * Accounting, once per tick period (10 ms with the default 30 ms slice),
- * on the pool's master pCPU, hands out the pCPU time the pool was busy
- * since the last one (read from per-pCPU idle clocks), plus what parked
- * vCPUs were kept from running. Idle time was wanted by nobody allowed
- * there (see stealing), so vCPUs pinned to part of a pool share what that
- * part gives. Sharing is by weight, water filling: a vCPU gets at most one
- * pCPU's worth, its part of its domain's cap and, if it slept in the
- * period (it had what it wanted), what it used plus what brings its
- * balance up to a period's worth; what one cannot take goes to the
- * others. Idle time then tops up such sleepers allowed where it idled. A
- * vCPU is active from its first debit until a period it sleeps through.
- * Late ticks stretch the period: limits and floor grow with it.
+ * Accounting (sched_credit_acct.c), once per tick period on the pool's
+ * master pCPU, hands out by weight the pCPU time the pool was busy, and
+ * parks or unparks the vCPUs of capped domains. This file sees only its
+ * results: new balances (a pCPU re-sorts its run queue once
+ * prv->acct_epoch moves), parked flags and the prv->unpark mask.
  *
  * Priorities: BOOST > UNDER (balance >= 0) > OVER (< 0) > IDLE. A vCPU
  * waking in credit is boosted: it preempts UNDER and OVER work and boosted
@@ -42,11 +38,10 @@
  * the pCPU idles while other pCPUs have work queued. The master's tick
  * runs the accounting first.
  *
- * Caps. A capped domain's active vCPUs get at most cap% of a pCPU per
- * period together. A vCPU in debt by more than its part of that is parked
- * by accounting: its pCPU is asked to decide, and moves it from the run
- * queue to its park queue, whence it is never picked. Accounting
- * unparks it once out of debt (or uncapped), and its pCPU requeues it. To
+ * Parking. A vCPU that accounting parked is moved from the run queue to
+ * its pCPU's park queue (by the decision accounting asks for, or when met
+ * at the head of the queue or by a re-sort), whence it is never picked.
+ * Once accounting unparks it, its pCPU puts it back on the run queue. To
  * the framework a parked vCPU is still runnable: parking is ours alone.
  *
  * Stealing. When the best local candidate is worse than UNDER, the pCPU
@@ -74,6 +69,15 @@
  * waits longer than that), whoever wakes. Yielders and parked vCPUs are
  * not kept.
  *
+ * Parameters, as Xen's credit scheduler has them. Per domain: weight
+ * 1..65535 (default 256) and cap in % of one pCPU (0, the default: none);
+ * on put, weight 0 and cap 0xFFFF each leave theirs unchanged, and no
+ * other value is refused. Per pool: the time slice (1..1000 ms, default
+ * 30 or sched_credit_tslice_ms=), the ratelimit (0 = off or 100..500000
+ * us, at most the slice; default sched_ratelimit_us=) and the migration
+ * delay (0..100000 us), checked together and taking effect at the next
+ * tick or decision.
+ *
  * Locking:
  *  - A pCPU's schedule lock (the framework's, one per pCPU) protects its
  *    queues and counters and, for each vCPU whose processor it is, where
@@ -91,6 +95,7 @@
  *    pCPU's idle clock is written by it and read by accounting; the
  *    pool-wide cpumasks use atomic bit operations and are hints, checked
  *    again under a lock where it matters.
+ *  sched_credit_acct.c states the accounting's side of these rules.
  */
 #include <xen/errno.h>
 #include <xen/lib.h>
@@ -104,15 +109,17 @@
 #include <xen/timer.h>
 #include <xen/xmalloc.h>
 #include <asm/atomic.h>
-#include <asm/div64.h>
+
+#include "sched_credit.h"
 
 /* --- Constants. --- */
 
 #define CSCHED_DEFAULT_WEIGHT       256
+/* A putinfo cap that leaves the cap unchanged (weight: 0 does that). */
+#define CSCHED_CAP_KEEP             ((uint16_t)~0U)
 #define CSCHED_DEFAULT_TSLICE_MS    30
 #define CSCHED_TICKS_PER_TSLICE     3
-/* One credit is one microsecond of pCPU time. */
-#define CSCHED_NS_PER_CREDIT        1000
+/* One credit is CSCHED_NS_PER_CREDIT (sched_credit.h): 1 us. */
 #define CSCHED_CREDITS_PER_MS       (MILLISECS(1) / CSCHED_NS_PER_CREDIT)
 /* No debit charges more than this at once (bounds the arithmetic). */
 #define CSCHED_MAX_DEBIT_NS         SECONDS(1)
@@ -122,10 +129,6 @@
 #define CSCHED_BOOST_RUN            MILLISECS(1)
 /* An idle pCPU that could not look everywhere looks again this soon. */
 #define CSCHED_IDLE_RETRY           MILLISECS(1)
-/* An accounting covers at most this many periods (late ticks). */
-#define CSCHED_ACCT_MAX_SPAN        8
-/* Water-filling passes of the accounting (see acct_fill()). */
-#define CSCHED_ACCT_PASSES          4
 
 /* Priorities: higher is better. */
 #define CSCHED_PRI_BOOST             0
@@ -133,102 +136,13 @@
 #define CSCHED_PRI_OVER             -2
 #define CSCHED_PRI_IDLE             -64
 
-/* svc->flags, atomic bit numbers. */
-#define CSCHED_FLAG_PARKED          0   /* over its cap: never picked */
-#define CSCHED_FLAG_YIELD           1   /* yielded: requeue behind one more */
-#define CSCHED_FLAG_SLEPT           2   /* stopped being runnable lately */
-
 /* Where a vCPU is queued (svc->where). */
 #define CSCHED_NOWHERE              0
 #define CSCHED_ON_RUNQ              1
 #define CSCHED_ON_PARKQ             2
 
-/* --- Data. --- */
-
-/* One per pool instance (ops->sched_data). */
-struct csched_private {
-    spinlock_t lock;                /* see Locking above */
-    struct list_head active_sdom;   /* domains with active vCPUs */
-    uint64_t last_total;            /* credit handed out last period */
-    s_time_t acct_last;             /* time of the last accounting */
-    unsigned int ncpus;             /* pCPUs in prv->cpus */
-    unsigned int master;            /* runs the accounting; NR_CPUS: none */
-    unsigned int acct_epoch;        /* bumped by every accounting */
-
-    cpumask_t cpus;                 /* pCPUs with our per-pCPU data */
-    cpumask_t idlers;               /* running idle, not yet tickled */
-    cpumask_t queued;               /* have vCPUs on their run queue */
-    cpumask_t queued_under;         /* ... of priority UNDER or better */
-    cpumask_t unpark;               /* accounting unparked vCPUs there */
-
-    /* Parameters (prv->lock; read without it) and what follows from them. */
-    unsigned int tslice_ms;
-    unsigned int ratelimit_us;
-    unsigned int migr_delay_us;
-    s_time_t tslice;                /* ns */
-    s_time_t tick_period;           /* ns; also the accounting period */
-    s_time_t ratelimit;             /* ns; 0: off */
-    s_time_t migr_delay;            /* ns */
-    unsigned int period_credit;     /* one pCPU for one tick period */
-    int credit_bound;               /* one slice's worth */
-
-    /* Statistics for the 'r' key. */
-    unsigned long nr_acct, nr_parks, nr_unparks, nr_steals;
-};
-
-/* One per pCPU of the pool (get_sched_res(cpu)->sched_priv). */
-struct csched_pcpu {
-    struct list_head runq;          /* by priority, FIFO among equals */
-    struct list_head parkq;         /* parked here */
-    unsigned int nr_queued;         /* on runq */
-    unsigned int nr_under;          /* on runq with priority >= UNDER */
-    unsigned int nr_parked;         /* on parkq */
-    unsigned int sort_epoch;        /* acct_epoch runq was sorted for */
-    unsigned int steal_bias;        /* look for work after this pCPU */
-    unsigned int cpu;
-    struct csched_private *prv;
-    struct timer ticker;
-    unsigned long nr_ticks;
-    /* Idle time: written under the schedule lock, read by accounting. */
-    s_time_t idle_start;            /* idle since; 0 while busy */
-    s_time_t idle_sum;              /* idle before idle_start */
-    s_time_t acct_time, acct_idle;  /* accounting's last look (prv->lock) */
-};
-
-/* One per domain. */
-struct csched_dom {
-    struct domain *dom;
-    struct list_head active_vcpus;  /* its active vCPUs (prv->lock) */
-    struct list_head active_elem;   /* on prv->active_sdom when any */
-    unsigned int nr_active;
-    uint16_t weight;
-    uint16_t cap;                   /* % of one pCPU; 0: none */
-};
-
-/* One per vCPU (idle vCPUs too, with sdom NULL). */
-struct csched_vcpu {
-    struct vcpu *vcpu;
-    struct csched_dom *sdom;
-    struct list_head runq_elem;     /* on a runq or parkq (where) */
-    struct list_head active_elem;   /* on sdom->active_vcpus when active */
-    unsigned long flags;            /* CSCHED_FLAG_* */
-    atomic_t credit;                /* balance, in credits */
-    atomic_t used;                  /* debited since the last accounting */
-    unsigned int acct_limit;        /* accounting's scratch (prv->lock) */
-    unsigned int acct_share;
-    bool acct_full;
-    bool acct_slept;
-    int pri;                        /* CSCHED_PRI_* */
-    unsigned int where;             /* CSCHED_NOWHERE / _ON_RUNQ / _ON_PARKQ */
-    unsigned int residual;          /* ns run but not yet charged */
-    s_time_t start_time;            /* charged up to here */
-    s_time_t switch_in;             /* switched in (for the ratelimit) */
-    s_time_t last_sched;            /* last left a pCPU (cache hotness) */
-};
-
+/* Our data (struct csched_*: sched_credit.h) from the framework's. */
 #define CSCHED_PRIV(ops)    ((struct csched_private *)(ops)->sched_data)
-#define CSCHED_PCPU(cpu)    \
-    ((struct csched_pcpu *)get_sched_res(cpu)->sched_priv)
 #define CSCHED_VCPU(v)      ((struct csched_vcpu *)(v)->sched_priv)
 #define CSCHED_DOM(d)       ((struct csched_dom *)(d)->sched_priv)
 
@@ -244,11 +158,6 @@ static inline bool is_idle_svc(const struct csched_vcpu *svc)
 static inline struct csched_vcpu *runq_elem(const struct list_head *e)
 {
     return list_entry(e, struct csched_vcpu, runq_elem);
-}
-
-static inline bool svc_parked(const struct csched_vcpu *svc)
-{
-    return test_bit(CSCHED_FLAG_PARKED, &svc->flags);
 }
 
 static const char *pri_name(int pri)
@@ -334,56 +243,6 @@ static void default_params(unsigned int *tslice_ms, unsigned int *ratelimit_us)
 
 /* --- Credit. --- */
 
-/*
- * Add delta to svc's balance, keeping it within [-floor, bound]; returns
- * the new balance. Atomic against debits on other pCPUs.
- */
-static int credit_add(struct csched_vcpu *svc, int delta, int floor,
-                      int bound)
-{
-    int old = atomic_read(&svc->credit), new, seen;
-
-    for ( ; ; )
-    {
-        new = old + delta;
-        if ( new < -floor )
-            new = -floor;
-        else if ( new > bound )
-            new = bound;
-        seen = atomic_cmpxchg(&svc->credit, old, new);
-        if ( seen == old )
-            return new;
-        old = seen;
-    }
-}
-
-/* svc starts receiving credit (prv->lock held). */
-static void acct_start(struct csched_private *prv, struct csched_vcpu *svc)
-{
-    struct csched_dom *sdom = svc->sdom;
-
-    ASSERT(spin_is_locked(&prv->lock));
-    ASSERT(list_empty(&svc->active_elem));
-
-    list_add_tail(&svc->active_elem, &sdom->active_vcpus);
-    if ( sdom->nr_active++ == 0 )
-        list_add_tail(&sdom->active_elem, &prv->active_sdom);
-}
-
-/* svc stops receiving credit (prv->lock held). */
-static void acct_stop(struct csched_private *prv, struct csched_vcpu *svc)
-{
-    struct csched_dom *sdom = svc->sdom;
-
-    ASSERT(spin_is_locked(&prv->lock));
-    ASSERT(!list_empty(&svc->active_elem));
-    ASSERT(sdom->nr_active > 0);
-
-    list_del_init(&svc->active_elem);
-    if ( --sdom->nr_active == 0 )
-        list_del_init(&sdom->active_elem);
-}
-
 /* Priority from the balance: OVER when negative; a boost survives only a
  * non-negative balance. */
 static void refresh_pri(struct csched_vcpu *svc)
@@ -424,7 +283,7 @@ static void burn_credits(struct csched_private *prv, struct csched_vcpu *svc,
     {
         spin_lock_irqsave(&prv->lock, flags);
         if ( list_empty(&svc->active_elem) )
-            acct_start(prv, svc);
+            csched_acct_start(prv, svc);
         spin_unlock_irqrestore(&prv->lock, flags);
     }
 
@@ -924,256 +783,6 @@ static struct task_slice csched_schedule(const struct scheduler *ops,
     return ret;
 }
 
-/* --- Accounting (prv->lock held). --- */
-
-/* Each active vCPU's part of its domain's cap over span; 0: no cap. */
-static unsigned int acct_cap(const struct csched_dom *sdom,
-                             unsigned int span)
-{
-    uint64_t cap = DIV_ROUND_UP((uint64_t)sdom->cap * span, 100);
-
-    return sdom->cap ? DIV_ROUND_UP(cap, sdom->nr_active) : 0;
-}
-
-#define for_each_active_vcpu(prv, sdom, svc)                                \
-    list_for_each_entry ( sdom, &(prv)->active_sdom, active_elem )          \
-        list_for_each_entry ( svc, &(sdom)->active_vcpus, active_elem )
-
-/*
- * Pass 1: collect what each active vCPU used and the most it may receive;
- * deactivate those that slept through the period. Returns what parked
- * vCPUs were kept from using; *weight gets the active vCPUs' weight.
- */
-static uint64_t acct_gather(struct csched_private *prv, unsigned int span,
-                            uint64_t *weight)
-{
-    struct csched_dom *sdom, *next_dom;
-    struct csched_vcpu *svc, *next;
-    struct list_head *vcpus;
-    uint64_t total = 0;
-    unsigned int cap, used, limit;
-    int lack;
-    bool slept;
-
-    list_for_each_entry_safe ( sdom, next_dom, &prv->active_sdom, active_elem )
-    {
-        cap = acct_cap(sdom, span);
-        vcpus = &sdom->active_vcpus;
-        list_for_each_entry_safe ( svc, next, vcpus, active_elem )
-        {
-            used = xchg(&svc->used.counter, 0);
-            slept = test_and_clear_bit(CSCHED_FLAG_SLEPT, &svc->flags) ||
-                    !vcpu_runnable(svc->vcpu);
-            limit = cap ? min(cap, span) : span;
-            /* Parked by the last accounting or earlier, it could not run
-             * in the period: it wanted its cap's worth. */
-            if ( svc_parked(svc) )
-                total += limit;
-            else if ( slept && !used )
-            {
-                acct_stop(prv, svc);
-                continue;
-            }
-            /*
-             * It slept, so it had what it wanted: its use, and what keeps
-             * its balance a period's worth in credit (boosted when it
-             * wakes). Never more than its fair part, though (acct_fill()).
-             */
-            svc->acct_slept = slept;
-            lack = prv->period_credit - atomic_read(&svc->credit);
-            if ( slept )
-                limit = min(limit, used + max(lack, 0));
-            svc->acct_limit = limit;
-            svc->acct_full = false;
-            *weight += sdom->weight;
-        }
-    }
-    return total;
-}
-
-/*
- * The pool's pCPU time since the last accounting, busy (returned) and
- * idle (*idle), in credits; *idled gets the pCPUs that idled. Read from
- * each pCPU's idle clock, so exact at this instant, unlike the debits of
- * running vCPUs, which come at their pCPUs' ticks. A pCPU's data stays
- * while it is in prv->cpus, which changes only under prv->lock.
- */
-static uint64_t acct_busy(struct csched_private *prv, s_time_t now,
-                          unsigned int span, uint64_t *idle, cpumask_t *idled)
-{
-    struct csched_pcpu *spc;
-    s_time_t start, sum, d_idle, d_all;
-    uint64_t busy = 0;
-    unsigned int cpu;
-
-    *idle = 0;
-    cpumask_clear(idled);
-    for_each_cpu ( cpu, &prv->cpus )
-    {
-        spc = CSCHED_PCPU(cpu);
-        start = read_atomic(&spc->idle_start);
-        sum = read_atomic(&spc->idle_sum);
-        sum += start ? now - start : 0;
-        d_all = now - spc->acct_time;
-        d_idle = min(max(sum - spc->acct_idle, (s_time_t)0), d_all);
-        spc->acct_time = now;
-        spc->acct_idle = sum;
-        busy += min_t(uint64_t, (d_all - d_idle) / CSCHED_NS_PER_CREDIT, span);
-        *idle += d_idle / CSCHED_NS_PER_CREDIT;
-        if ( d_idle )
-            cpumask_set_cpu(cpu, idled);
-    }
-    return busy;
-}
-
-/*
- * Passes 2 and on: share total by weight, water filling: a vCPU whose part
- * exceeds its limit gets its limit, and the rest is shared again among the
- * others. The level only rises, so a few passes settle it; any vCPU still
- * above its limit after the last is held to it.
- */
-static void acct_fill(struct csched_private *prv, uint64_t total,
-                      uint64_t weight)
-{
-    struct csched_dom *sdom;
-    struct csched_vcpu *svc;
-    uint64_t level_t, level_w;
-    unsigned int pass;
-    bool more = true;
-
-    for ( pass = 0; pass < CSCHED_ACCT_PASSES && more && weight; pass++ )
-    {
-        more = false;
-        level_t = total;
-        level_w = weight;
-        for_each_active_vcpu ( prv, sdom, svc )
-        {
-            if ( svc->acct_full ||
-                 muldiv64(level_t, sdom->weight, level_w) < svc->acct_limit )
-                continue;
-            svc->acct_full = true;
-            svc->acct_share = svc->acct_limit;
-            total -= min_t(uint64_t, total, svc->acct_limit);
-            weight -= sdom->weight;
-            more = true;
-        }
-    }
-
-    for_each_active_vcpu ( prv, sdom, svc )
-        if ( !svc->acct_full )
-            svc->acct_share = min_t(uint64_t, svc->acct_limit,
-                                    muldiv64(total, sdom->weight, weight));
-}
-
-/*
- * pCPU time that idled may go to vCPUs that slept (so were not held back
- * by others) and may run where it idled, up to their limit: this keeps
- * the balances of vCPUs that want less than their share in credit when
- * the pool is not busy. vCPUs that never sleep get none of it, so those
- * pinned where no pCPU idles still share exactly the time they use.
- */
-static void acct_idle(struct csched_private *prv, uint64_t idle,
-                      const cpumask_t *idled)
-{
-    struct csched_dom *sdom;
-    struct csched_vcpu *svc;
-    unsigned int extra;
-
-    for_each_active_vcpu ( prv, sdom, svc )
-    {
-        if ( !idle )
-            break;
-        if ( !svc->acct_slept || svc->acct_share >= svc->acct_limit ||
-             !cpumask_intersects(&svc->vcpu->cpu_hard_affinity, idled) )
-            continue;
-        extra = min_t(uint64_t, svc->acct_limit - svc->acct_share, idle);
-        svc->acct_share += extra;
-        idle -= extra;
-    }
-}
-
-/*
- * Last pass: credit each vCPU its share and act on the new balance: park
- * it when its domain is capped and it is more than its per-period cap in
- * debt; unpark it when out of debt or the cap is gone.
- */
-static void acct_apply(struct csched_private *prv, int floor)
-{
-    struct csched_dom *sdom;
-    struct csched_vcpu *svc;
-    unsigned int cap, cpu;
-    int credit;
-
-    for_each_active_vcpu ( prv, sdom, svc )
-    {
-        cap = acct_cap(sdom, prv->period_credit);
-        credit = credit_add(svc, svc->acct_share, floor, prv->credit_bound);
-        cpu = read_atomic(&svc->vcpu->processor);
-
-        if ( cap && credit < -(int)cap )
-        {
-            if ( !test_and_set_bit(CSCHED_FLAG_PARKED, &svc->flags) )
-            {
-                prv->nr_parks++;
-                cpu_raise_softirq(cpu, SCHEDULE_SOFTIRQ);
-            }
-        }
-        else if ( (credit >= 0 || !cap) &&
-                  test_and_clear_bit(CSCHED_FLAG_PARKED, &svc->flags) )
-        {
-            prv->nr_unparks++;
-            cpumask_set_cpu(cpu, &prv->unpark);
-            cpu_raise_softirq(cpu, SCHEDULE_SOFTIRQ);
-        }
-    }
-}
-
-/*
- * One accounting. Its span is the time since the last one: ticks may come
- * late (a busy or emulated machine), and then the limits grow with the
- * time handed out, and so does the floor of the balances (debits of the
- * whole span have landed), so late ticks distort no share.
- */
-static void acct_locked(struct csched_private *prv)
-{
-    s_time_t now = NOW();
-    unsigned int span = prv->period_credit;
-    uint64_t weight = 0, total, idle;
-    cpumask_t idled;
-
-    ASSERT(spin_is_locked(&prv->lock));
-
-    if ( prv->acct_last && now > prv->acct_last )
-        span = min_t(s_time_t, (now - prv->acct_last) / CSCHED_NS_PER_CREDIT,
-                     CSCHED_ACCT_MAX_SPAN * span);
-    prv->acct_last = now;
-    prv->nr_acct++;
-
-    total = acct_busy(prv, now, span, &idle, &idled);
-    total += acct_gather(prv, span, &weight);
-    prv->last_total = total;
-    acct_fill(prv, total, weight);
-    acct_idle(prv, idle, &idled);
-    acct_apply(prv, prv->credit_bound + span - min(span, prv->period_credit));
-}
-
-/* Run the accounting if cpu is the pool's master. */
-static void csched_acct(struct csched_private *prv, unsigned int cpu)
-{
-    unsigned long flags;
-
-    if ( read_atomic(&prv->master) != cpu )
-        return;
-
-    spin_lock_irqsave(&prv->lock, flags);
-    if ( prv->master == cpu )
-    {
-        acct_locked(prv);
-        write_atomic(&prv->acct_epoch, prv->acct_epoch + 1);
-    }
-    spin_unlock_irqrestore(&prv->lock, flags);
-}
-
 /* --- The tick. --- */
 
 /* The next multiple of the tick period after now. */
@@ -1379,15 +988,18 @@ static int csched_adjust(const struct scheduler *ops, struct domain *d,
         return 0;
 
     case XEN_DOMCTL_SCHEDOP_putinfo:
-        /* Weight: 0 leaves it; 1..65535 (all a uint16_t holds) is valid.
-         * Cap: always set; 0 (none) up to 100 per vCPU. */
-        if ( op->u.credit.cap > 100u * d->max_vcpus )
-            return -EINVAL;
-
+        /*
+         * Xen's semantics: weight 0 and cap CSCHED_CAP_KEEP leave that
+         * parameter as it is; every other value is taken as it comes, a
+         * cap of 0 removing the cap. The toolstack checks caps against the
+         * vCPU count; a larger one merely never binds (see acct_cap() in
+         * sched_credit_acct.c).
+         */
         spin_lock_irqsave(&prv->lock, flags);
-        if ( op->u.credit.weight )
+        if ( op->u.credit.weight != 0 )
             sdom->weight = op->u.credit.weight;
-        sdom->cap = op->u.credit.cap;
+        if ( op->u.credit.cap != CSCHED_CAP_KEEP )
+            sdom->cap = op->u.credit.cap;
         spin_unlock_irqrestore(&prv->lock, flags);
         return 0;
     }
@@ -1671,7 +1283,7 @@ static void csched_free_vdata(const struct scheduler *ops, void *vdata)
     {
         spin_lock_irqsave(&prv->lock, flags);
         if ( !list_empty(&svc->active_elem) )
-            acct_stop(prv, svc);
+            csched_acct_stop(prv, svc);
         spin_unlock_irqrestore(&prv->lock, flags);
     }
     xfree(svc);

@@ -13,8 +13,12 @@
  *       pinned to the last online pCPU; three seconds later one line
  *       reports how their running time split ("selftest sched: ...").
  *       They keep spinning, so the 'r' and 'q' keys show them.
- *   sched_selftest_lifecycle(): create, pause, shut down, kill and free
- *       domains, checking that the free heap comes back to the page.
+ *   sched_selftest_fpu(): two test domains whose vCPUs keep a pattern of
+ *       their own in xmm0 and xmm7 and check it on every loop, sharing
+ *       one pCPU: every real context switch must save and lazily restore
+ *       the FPU state (two seconds, then one result line).
+ *   sched_selftest_lifecycle(): create, pause, shut down, resume, kill and
+ *       free a domain, checking each step's effect and refusal.
  */
 #include <xen/cpumask.h>
 #include <xen/lib.h>
@@ -47,7 +51,7 @@ static uint64_t run_at_start[2];
 static struct timer report_timer;
 
 static int make_spinner(unsigned int weight, unsigned int cpu,
-                        struct domain **out)
+                        void (*tail)(void), struct domain **out)
 {
     struct domain_create_args args = { .max_vcpus = 1 };
     struct xen_domctl_scheduler_op op = {
@@ -67,7 +71,7 @@ static int make_spinner(unsigned int weight, unsigned int cpu,
     rc = vcpu_create(d, 0, cpu, &v);
     if ( rc )
         goto fail;
-    v->arch.tail = spin_tail;
+    v->arch.tail = tail;
     cpumask_clear(&pin);
     cpumask_set_cpu(cpu, &pin);
     rc = vcpu_set_hard_affinity(v, &pin);
@@ -119,9 +123,9 @@ void sched_selftest_weights(void)
 
     for_each_online_cpu ( c )
         cpu = c;
-    rc = make_spinner(256, cpu, &spinner[0]);
+    rc = make_spinner(256, cpu, spin_tail, &spinner[0]);
     if ( !rc )
-        rc = make_spinner(512, cpu, &spinner[1]);
+        rc = make_spinner(512, cpu, spin_tail, &spinner[1]);
     if ( rc )
     {
         printk("selftest sched: FAIL: cannot create the test domains (%d)\n",
@@ -136,6 +140,87 @@ void sched_selftest_weights(void)
     run_at_start[1] = running_ns(spinner[1]);
     init_timer(&report_timer, report_weights, NULL, 0);
     set_timer(&report_timer, NOW() + SECONDS(3));
+}
+
+/* --- FPU state across real context switches. --- */
+
+struct fpu_spinner {
+    struct domain *d;
+    uint64_t pattern;
+    bool loaded;
+    unsigned long switched_in, checks, errors;
+};
+static struct fpu_spinner fpu_spinner[2];
+static struct timer fpu_timer;
+
+/*
+ * Runs from the top each time the vCPU is switched in (the stack is
+ * fresh), so the pattern is loaded once and checked ever after: the first
+ * read after a switch traps #NM and must find the state restored.
+ */
+static void __noreturn fpu_tail(void)
+{
+    struct fpu_spinner *s = &fpu_spinner[current->domain == fpu_spinner[1].d];
+    unsigned int cpu = smp_processor_id();
+    uint64_t x0, x7;
+
+    local_irq_enable();
+    s->switched_in++;
+    if ( !s->loaded )
+    {
+        __asm__ __volatile__ ( "movq %0, %%xmm0\n\t"
+                               "movq %1, %%xmm7"
+                               :: "r" (s->pattern), "r" (~s->pattern) );
+        s->loaded = true;
+    }
+    for ( ;; )
+    {
+        __asm__ __volatile__ ( "movq %%xmm0, %0\n\t"
+                               "movq %%xmm7, %1"
+                               : "=r" (x0), "=r" (x7) );
+        s->checks++;
+        if ( x0 != s->pattern || x7 != ~s->pattern )
+            s->errors++;
+        if ( softirq_pending(cpu) )
+            do_softirq();
+    }
+}
+
+static void report_fpu(void *unused)
+{
+    const struct fpu_spinner *a = &fpu_spinner[0], *b = &fpu_spinner[1];
+    bool ok = !a->errors && !b->errors && a->switched_in > 10 &&
+              b->switched_in > 10 && a->checks && b->checks;
+
+    printk("selftest schedfpu: d%u switched in %lu times, %lu checks, %lu "
+           "errors; d%u switched in %lu times, %lu checks, %lu errors: %s\n",
+           a->d->domain_id, a->switched_in, a->checks, a->errors,
+           b->d->domain_id, b->switched_in, b->checks, b->errors,
+           ok ? "PASS" : "FAIL");
+}
+
+void sched_selftest_fpu(void)
+{
+    unsigned int cpu = 0, c, i;
+    int rc = 0;
+
+    for_each_online_cpu ( c )
+        cpu = c;
+    for ( i = 0; i < 2 && !rc; i++ )
+    {
+        fpu_spinner[i].pattern = 0x0123456789abcdefULL * (i + 3);
+        rc = make_spinner(256, cpu, fpu_tail, &fpu_spinner[i].d);
+    }
+    if ( rc )
+    {
+        printk("selftest schedfpu: FAIL: cannot create the test domains "
+               "(%d)\n", rc);
+        return;
+    }
+    printk("selftest schedfpu: d%u and d%u keep xmm state on CPU%u\n",
+           fpu_spinner[0].d->domain_id, fpu_spinner[1].d->domain_id, cpu);
+    init_timer(&fpu_timer, report_fpu, NULL, 0);
+    set_timer(&fpu_timer, NOW() + SECONDS(2));
 }
 
 /* --- The life cycle. --- */

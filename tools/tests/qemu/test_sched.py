@@ -74,3 +74,15 @@ def test_unknown_scheduler_falls_back_to_credit(machine):
                   r"\(known: credit credit2\)$", m.output), m.tail()
     assert search(r"^\(XEN\) sched_ratelimit_us=7: out of range", m.output), m.tail()
     assert search(r"^\(XEN\) Scheduler: SMP Credit Scheduler \(credit\)$", m.output)
+
+
+@pytest.mark.parametrize("cpu", ["qemu64", "qemu64,+xsave,+xsaveopt,+avx"])
+def test_fpu_state_survives_real_context_switches(machine, cpu):
+    """Two test vCPUs share a pCPU, each keeping its own values in xmm0 and
+    xmm7: after every switch-in the first read traps #NM and must find them
+    restored (FXSAVE and XSAVE paths)."""
+    m = machine(options=DEFAULT_OPTIONS + " selftest=schedfpu", smp=2, cpu=cpu)
+    found = m.wait_for(r"^\(XEN\) selftest schedfpu: d\d+ switched in (\d+) times.*"
+                       r": (PASS|FAIL)\n", timeout=60)
+    print(found.group(0).strip())
+    assert found.group(2) == "PASS", m.tail()

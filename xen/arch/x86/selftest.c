@@ -20,6 +20,8 @@
  *   domain    the domain life cycle with test vCPUs (sched_selftest.c);
  *   sched     two spinning test domains, weights 256 and 512, on one
  *             pCPU: a line three seconds later says how the time split;
+ *   schedfpu  two test vCPUs sharing a pCPU keep their own xmm values
+ *             across real context switches (lazy FPU save/restore);
  *   poweroff  ACPI S5 power-off (the machine must go away).
  */
 #include <asm/mm.h>
@@ -503,6 +505,8 @@ void selftest_run(void)
         sched_selftest_lifecycle();
     if ( wanted("sched") )
         sched_selftest_weights();
+    if ( wanted("schedfpu") )
+        sched_selftest_fpu();
     if ( wanted("poweroff") )
         machine_power_off();
 }

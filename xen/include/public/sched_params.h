@@ -27,12 +27,14 @@
 
 struct xen_domctl_sched_credit {
     uint16_t weight;            /* IN/OUT: 1..65535; 0 on put = unchanged */
-    uint16_t cap;               /* IN/OUT: % of one pCPU, 0 = no cap */
+    uint16_t cap;               /* IN/OUT: % of one pCPU, 0 = no cap;
+                                   0xffff on put = unchanged */
 };
 
 struct xen_domctl_sched_credit2 {
     uint16_t weight;            /* IN/OUT: 1..65535; 0 on put = unchanged */
-    uint16_t cap;               /* IN/OUT: % of one pCPU, 0 = no cap */
+    uint16_t cap;               /* IN/OUT: % of one pCPU, 0 = no cap;
+                                   above 100 x vCPUs: -EINVAL */
 };
 
 struct xen_domctl_sched_rtds {

@@ -11,6 +11,7 @@ void selftest_run(void);
 /* Hypervisor-internal test vCPUs and domains (common/sched_selftest.c). */
 void sched_selftest_weights(void);
 void sched_selftest_lifecycle(void);
+void sched_selftest_fpu(void);
 #else
 static inline void selftest_run(void) { }
 #endif

@@ -8,7 +8,7 @@
 # not in the tree (yet), so the simulator still links.
 SCHED_SIM_XEN := schedule.c cpupool.c domain.c tasklet.c timer.c softirq.c \
                  spinlock.c cpumask.c lib.c vsprintf.c
-SCHED_SIM_CREDIT := $(wildcard $(XEN)/common/sched_credit.c)
+SCHED_SIM_CREDIT := $(wildcard $(XEN)/common/sched_credit.c $(XEN)/common/sched_credit_acct.c)
 SCHED_SIM_CREDIT2 := $(wildcard $(XEN)/common/sched_credit2*.c)
 SCHED_SIM_SRCS = sched_sim.c sched_sim_scn.c $(addprefix $(XEN)/common/,$(SCHED_SIM_XEN)) \
                  $(SCHED_SIM_CREDIT) $(SCHED_SIM_CREDIT2) sched_rr_sim.c
