@@ -59,6 +59,25 @@ static bool setup(const char *name)
     return pool != NULL;
 }
 
+/* setup(), then domain id with one vCPU, up and unpaused (on pCPU 0). */
+static struct domain *setup_running(const char *name, domid_t id,
+                                    struct vcpu **v)
+{
+    struct domain *d;
+
+    if ( !setup(name) || !(d = create(id, 1)) )
+        return NULL;
+    sim_ctl_begin();
+    if ( !CHECK_EQ(vcpu_create(d, 0, 16, v), 0) )
+    {
+        sim_ctl_end();
+        return NULL;
+    }
+    vcpu_up(*v);
+    CHECK_EQ(domain_unpause_by_controller(d), 0);
+    return d;
+}
+
 static void teardown(void)
 {
     CHECK_EQ(sim_pool_destroy(pool), 0);
@@ -167,15 +186,9 @@ TEST(pause_reasons_are_counted_separately)
     unsigned int i;
     int rc = 0;
 
-    if ( !setup("pause") )
-        return;
-    d = create(10, 1);
+    d = setup_running("pause", 10, &v);
     if ( !d )
         return;
-    sim_ctl_begin();
-    CHECK_EQ(vcpu_create(d, 0, 16, &v), 0);
-    vcpu_up(v);
-    CHECK_EQ(domain_unpause_by_controller(d), 0);
     CHECK_EQ(domain_unpause_by_controller(d), -EINVAL);  /* not paused */
 
     domain_pause(d);
@@ -208,15 +221,9 @@ TEST(shutdown_keeps_the_first_reason_and_resume_undoes_it)
     struct domain *d;
     struct vcpu *v;
 
-    if ( !setup("shutdown") )
-        return;
-    d = create(11, 1);
+    d = setup_running("shutdown", 11, &v);
     if ( !d )
         return;
-    sim_ctl_begin();
-    CHECK_EQ(vcpu_create(d, 0, 16, &v), 0);
-    vcpu_up(v);
-    domain_unpause_by_controller(d);
     CHECK_EQ(domain_shutdown(d, SHUTDOWN_MAX + 1), -EINVAL);
     CHECK(!d->is_shutting_down);
     CHECK_EQ(domain_resume(d), -EINVAL);            /* not shut down */
@@ -246,15 +253,9 @@ TEST(killed_domain_lives_until_its_last_reference)
     struct domain *d, *again;
     struct vcpu *v;
 
-    if ( !setup("references") )
-        return;
-    d = create(12, 1);
+    d = setup_running("references", 12, &v);
     if ( !d )
         return;
-    sim_ctl_begin();
-    CHECK_EQ(vcpu_create(d, 0, 16, &v), 0);
-    vcpu_up(v);
-    domain_unpause_by_controller(d);
     sim_ctl_end();
     sim_run_for(MILLISECS(3));
 
