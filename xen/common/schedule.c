@@ -459,18 +459,12 @@ static void vcpu_migrate_finish(struct vcpu *v)
     vcpu_wake(v);
 }
 
-/* Move v off its pCPU if it is no longer allowed there. */
-static void vcpu_migrate_if_needed(struct vcpu *v)
+/* Make v pick its pCPU again (affinity or its pool's pCPUs changed). */
+void vcpu_force_migrate(struct vcpu *v)
 {
     set_bit(_VPF_migrating, &v->pause_flags);
     vcpu_sleep_nosync(v);
     vcpu_migrate_finish(v);
-}
-
-/* Force v to pick a pCPU again (its pool's pCPUs changed). */
-void vcpu_force_migrate(struct vcpu *v)
-{
-    vcpu_migrate_if_needed(v);
 }
 
 static int set_affinity(struct vcpu *v, const cpumask_t *mask, bool hard)
@@ -488,13 +482,12 @@ static int set_affinity(struct vcpu *v, const cpumask_t *mask, bool hard)
 
     lock = vcpu_schedule_lock_irqsave(v, &flags);
     cpumask_copy(hard ? &v->cpu_hard_affinity : &v->cpu_soft_affinity, mask);
-    move = hard ? !cpumask_test_cpu(v->processor, mask)
-                : !cpumask_test_cpu(v->processor, &online);
+    /* Soft affinity is a preference: the scheduler acts on it later. */
+    move = hard && !cpumask_test_cpu(v->processor, mask);
     sched_unlock_irqrestore(lock, flags);
 
-    /* Soft affinity moves a vCPU only if it can: the scheduler decides. */
-    if ( move && hard )
-        vcpu_migrate_if_needed(v);
+    if ( move )
+        vcpu_force_migrate(v);
     return 0;
 }
 
