@@ -545,8 +545,6 @@ int domain_kill(struct domain *d)
 
 static void dump_vcpu_q(const struct vcpu *v)
 {
-    static const char *const state[] = {
-        "running", "runnable", "blocked", "offline" };
     struct vcpu_runstate_info rs;
     char hard[48], soft[48];
 
@@ -555,7 +553,7 @@ static void dump_vcpu_q(const struct vcpu *v)
     cpumask_scnprintf(soft, sizeof(soft), &v->cpu_soft_affinity);
     printk("    VCPU%u: CPU%u %s pause_flags=%lx pause_count=%d "
            "hard={%s} soft={%s}\n", v->vcpu_id, v->processor,
-           state[rs.state & 3], v->pause_flags, atomic_read(&v->pause_count),
+           runstate_name(rs.state), v->pause_flags, atomic_read(&v->pause_count),
            hard, soft);
     printk("           running %lums runnable %lums blocked %lums "
            "offline %lums\n",

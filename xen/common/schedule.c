@@ -914,12 +914,17 @@ void scheduler_init(void)
 
 /* --- The 'r' key. --- */
 
-static const char *const runstate_name[] = {
-    [RUNSTATE_running]  = "running",
-    [RUNSTATE_runnable] = "runnable",
-    [RUNSTATE_blocked]  = "blocked",
-    [RUNSTATE_offline]  = "offline",
-};
+const char *runstate_name(int state)
+{
+    static const char *const name[] = {
+        [RUNSTATE_running]  = "running",
+        [RUNSTATE_runnable] = "runnable",
+        [RUNSTATE_blocked]  = "blocked",
+        [RUNSTATE_offline]  = "offline",
+    };
+
+    return (unsigned int)state < ARRAY_SIZE(name) ? name[state] : "?";
+}
 
 static void dump_vcpu(const struct scheduler *ops, struct vcpu *v)
 {
@@ -930,7 +935,7 @@ static void dump_vcpu(const struct scheduler *ops, struct vcpu *v)
     vcpu_runstate_get(v, &rs);
     lock = vcpu_schedule_lock_irqsave(v, &flags);
     printk("  d%uv%u %-8s cpu %-3u run %lums wait %lums ",
-           v->domain->domain_id, v->vcpu_id, runstate_name[rs.state & 3],
+           v->domain->domain_id, v->vcpu_id, runstate_name(rs.state),
            v->processor,
            (unsigned long)(rs.time[RUNSTATE_running] / 1000000),
            (unsigned long)(rs.time[RUNSTATE_runnable] / 1000000));

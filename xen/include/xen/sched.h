@@ -277,6 +277,9 @@ void sched_context_switched(struct vcpu *prev, struct vcpu *next);
 int vcpu_set_hard_affinity(struct vcpu *v, const cpumask_t *mask);
 int vcpu_set_soft_affinity(struct vcpu *v, const cpumask_t *mask);
 
+/* "running", "runnable", "blocked", "offline" (for dumps). */
+const char *runstate_name(int state);
+
 /* v's runstate with the time in its current state added up to now. */
 void vcpu_runstate_get(const struct vcpu *v, struct vcpu_runstate_info *out);
 
