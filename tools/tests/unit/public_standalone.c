@@ -3,3 +3,8 @@
 #include <public/sched.h>
 #include <public/sched_params.h>
 #include <public/vcpu.h>
+#include <public/features.h>
+#include <public/version.h>
+#include <public/callback.h>
+#include <public/physdev.h>
+#include <public/event_channel.h>

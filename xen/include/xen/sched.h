@@ -34,17 +34,22 @@
 #include <xen/errno.h>
 #include <xen/spinlock.h>
 #include <xen/time.h>
+#include <xen/timer.h>
 #include <xen/types.h>
 #include <public/xen.h>
 #include <public/sched.h>
 #include <public/sched_params.h>
 #include <public/vcpu.h>
+#include <public/event_channel.h>
 #include <asm/atomic.h>
 #include <asm/current.h>
 #include <asm/domain.h>
 
 struct cpupool;
 struct scheduler;
+struct evtchn_domain;
+struct evtchn_fifo_vcpu;
+struct evtchn_port_ops;
 
 /* --- vCPUs. --- */
 
@@ -79,6 +84,30 @@ struct vcpu {
 
     cpumask_t cpu_hard_affinity;    /* it may run only on these pCPUs */
     cpumask_t cpu_soft_affinity;    /* it prefers these pCPUs */
+
+    /*
+     * Events (event_channel.c). vcpu_info points at the vCPU's slot in
+     * shared_info (vCPUs 0-31) or at the area the guest registered with
+     * VCPUOP_register_vcpu_info; it is never NULL for a guest vCPU.
+     */
+    struct vcpu_info *vcpu_info;
+    bool vcpu_info_registered;      /* moved by register_vcpu_info (once) */
+    evtchn_port_t virq_to_evtchn[NR_VIRQS]; /* 0: not bound */
+    spinlock_t virq_lock;           /* guards virq_to_evtchn */
+    struct evtchn_fifo_vcpu *evtchn_fifo; /* FIFO ABI per-vCPU state */
+    /*
+     * SCHEDOP_poll: the port polled when one, -1 when several (then any
+     * port of the domain wakes it), 0 when not polling. The vCPU is also
+     * in d->poll_mask while it polls.
+     */
+    int poll_evtchn;
+
+    /* Timers (vcpu_op set_singleshot/periodic_timer, set_timer_op). */
+    struct timer singleshot_timer;
+    struct timer periodic_timer;
+    struct timer poll_timer;        /* SCHEDOP_poll timeout */
+    s_time_t periodic_period;       /* 0: periodic timer off */
+    s_time_t periodic_last_event;
 
     struct arch_vcpu arch;
 };
@@ -138,6 +167,22 @@ struct domain {
     struct domain *next_in_hashbucket;
 
     s_time_t create_time;           /* NOW() at creation */
+
+    /* The page every domain shares with the hypervisor (public/xen.h). */
+    struct shared_info *shared_info;
+
+    /*
+     * Event channels (event_channel.c; see its Locking: comment).
+     * event_lock serialises binding and closing; evtchn is that file's
+     * private state; evtchn_port_ops is the 2-level or FIFO ABI in use.
+     */
+    spinlock_t event_lock;
+    struct evtchn_domain *evtchn;
+    const struct evtchn_port_ops *evtchn_port_ops;
+    unsigned long poll_mask[BITS_TO_LONGS(MAX_VIRT_CPUS)]; /* vcpu_ids in SCHEDOP_poll */
+
+    /* VMASST_TYPE_* bits the guest enabled with vm_assist. */
+    unsigned long vm_assist;
 
     struct arch_domain arch;
 };

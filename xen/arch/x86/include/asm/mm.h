@@ -154,4 +154,15 @@ static inline void page_set_owner(struct page_info *pg, struct domain *d)
     pg->v.inuse.owner = d ? (uint32_t)mfn_x(virt_to_mfn(d)) : 0;
 }
 
+/*
+ * A page of d's that a PV guest named by frame number (for a PV guest a
+ * "gfn" is a machine frame) to be written by the hypervisor: the event
+ * channel FIFO pages, a registered vcpu_info. Takes a general reference
+ * and a writable type reference, so the frame cannot become a page table
+ * or descriptor page while the hypervisor writes it. NULL if gfn is not
+ * RAM owned by d or cannot be writable now. Undo with put_guest_page_rw.
+ */
+struct page_info *get_guest_page_rw(struct domain *d, unsigned long gfn);
+void put_guest_page_rw(struct page_info *pg);
+
 #endif /* ASM_X86_MM_H */
