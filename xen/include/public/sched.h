@@ -10,6 +10,7 @@
 #define __XEN_PUBLIC_SCHED_H__
 
 #include "xen.h"
+#include "event_channel.h"
 
 /* sched_op(cmd, arg) commands. */
 #define SCHEDOP_yield           0   /* give up the pCPU, stay runnable */
@@ -33,6 +34,16 @@
 struct sched_shutdown {
     uint32_t reason;            /* IN: SHUTDOWN_* */
 };
+
+/* Block until one of the ports is pending, or until timeout (system time
+ * in ns; 0: no timeout). */
+struct sched_poll {
+    XEN_GUEST_HANDLE(evtchn_port_t) ports;  /* IN */
+    uint32_t nr_ports;                      /* IN */
+    uint32_t pad;
+    uint64_t timeout;                       /* IN */
+};
+typedef struct sched_poll sched_poll_t;
 
 struct sched_remote_shutdown {
     domid_t domain_id;          /* IN */
