@@ -32,6 +32,7 @@
 
 #include <xen/cpumask.h>
 #include <xen/errno.h>
+#include <xen/page_list.h>
 #include <xen/spinlock.h>
 #include <xen/time.h>
 #include <xen/timer.h>
@@ -167,6 +168,16 @@ struct domain {
     struct domain *next_in_hashbucket;
 
     s_time_t create_time;           /* NOW() at creation */
+
+    /*
+     * Memory (common/domain_page.c): every page allocated to the domain
+     * is on page_list with PGC_allocated and counted in tot_pages, which
+     * never exceeds max_pages. page_alloc_lock guards all three.
+     */
+    spinlock_t page_alloc_lock;
+    struct page_list_head page_list;
+    unsigned long tot_pages;
+    unsigned long max_pages;
 
     /* The page every domain shares with the hypervisor (public/xen.h). */
     struct shared_info *shared_info;
