@@ -18,6 +18,7 @@
 #include <xen/mm.h>
 #include <xen/xmalloc.h>
 #include <xen/string.h>
+#include <public/xen.h>
 
 extern struct seg_desc boot_gdt[];
 extern const char entry_stubs[];
@@ -76,7 +77,7 @@ static void set_per_cpu_desc(struct seg_desc *gdt, unsigned int cpu)
 static void init_tss(struct tss64 *tss, unsigned long stack_bottom)
 {
     memset(tss, 0, sizeof(*tss));
-    tss->rsp0 = stack_bottom + STACK_SIZE - CPUINFO_SIZE;
+    tss->rsp0 = stack_bottom + STACK_SIZE - CPUINFO_SIZE + CPUINFO_rsp0;
     tss->ist[IST_MCE - 1] = stack_bottom + IST_MCE * PAGE_SIZE;
     tss->ist[IST_DF - 1] = stack_bottom + IST_DF * PAGE_SIZE;
     tss->ist[IST_NMI - 1] = stack_bottom + IST_NMI * PAGE_SIZE;
@@ -95,6 +96,17 @@ void init_boot_cpu_descriptors(void)
     BUILD_BUG_ON(sizeof(struct cpu_info) != CPUINFO_SIZE);
     BUILD_BUG_ON(sizeof(struct cpu_info) % 16);
     BUILD_BUG_ON(sizeof(struct cpu_user_regs) != REGS_SIZE);
+    BUILD_BUG_ON(offsetof(struct cpu_info, guest_cpu_user_regs) != CPUINFO_guest_regs);
+    BUILD_BUG_ON(offsetof(struct cpu_info, processor_id) != CPUINFO_processor_id);
+    BUILD_BUG_ON(offsetof(struct cpu_info, current_vcpu) != CPUINFO_current_vcpu);
+    BUILD_BUG_ON(offsetof(struct cpu_info, self) != CPUINFO_self);
+    BUILD_BUG_ON(CPUINFO_rsp0 % 16);
+    BUILD_BUG_ON(offsetof(struct cpu_user_regs, es) != REGS_es);
+    BUILD_BUG_ON(sizeof(struct cpu_user_regs) != sizeof(struct xen_cpu_user_regs));
+    BUILD_BUG_ON(offsetof(struct cpu_user_regs, saved_upcall_mask) !=
+                 offsetof(struct xen_cpu_user_regs, saved_upcall_mask));
+    BUILD_BUG_ON(offsetof(struct cpu_user_regs, gs) !=
+                 offsetof(struct xen_cpu_user_regs, gs));
     BUILD_BUG_ON(offsetof(struct cpu_user_regs, rbp) != REGS_rbp);
     BUILD_BUG_ON(offsetof(struct cpu_user_regs, rax) != REGS_rax);
     BUILD_BUG_ON(offsetof(struct cpu_user_regs, rdi) != REGS_rdi);

@@ -60,7 +60,7 @@ static void __noreturn reset_stack_and_call(void (*fn)(void))
         "mov %0, %%rsp\n\t"
         "call *%1\n\t"
         "ud2"
-        :: "r" (&get_cpu_info()->guest_cpu_user_regs), "r" (fn)
+        :: "r" (get_cpu_info()), "r" (fn)
         : "memory" );
     __builtin_unreachable();
 }

@@ -200,7 +200,7 @@ static void show_registers(const struct cpu_user_regs *regs)
     printk("----[ %s  x86_64  debug=%c ]----\n", xen_banner_version(),
            CONFIG_DEBUG ? 'y' : 'n');
     printk("CPU:    %u\n", smp_processor_id());
-    printk("RIP:    %04lx:[<%016lx>] %pS\n", regs->cs, regs->rip,
+    printk("RIP:    %04x:[<%016lx>] %pS\n", regs->cs, regs->rip,
            (void *)regs->rip);
     printk("RFLAGS: %016lx   CONTEXT: %s\n", regs->rflags,
            regs_in_hypervisor(regs) ? "hypervisor" : "guest");
@@ -217,7 +217,7 @@ static void show_registers(const struct cpu_user_regs *regs)
     printk("r15: %016lx   cr0: %016lx   cr4: %016lx\n",
            regs->r15, read_cr0(), read_cr4());
     printk("cr3: %016lx   cr2: %016lx\n", read_cr3(), read_cr2());
-    printk("ds: %04x   es: %04x   fs: %04x   gs: %04x   ss: %04lx   cs: %04lx\n",
+    printk("ds: %04x   es: %04x   fs: %04x   gs: %04x   ss: %04x   cs: %04x\n",
            ds, es, fs, gs, regs->ss, regs->cs);
 }
 

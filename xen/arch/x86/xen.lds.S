@@ -50,6 +50,11 @@ SECTIONS
         trampoline_start = .;
         KEEP(*(.trampoline))
         trampoline_end = .;
+        /* Exception fixups (asm/uaccess.h), sorted at boot. */
+        . = ALIGN(8);
+        __start___ex_table = .;
+        KEEP(*(.ex_table))
+        __stop___ex_table = .;
         . = ALIGN(8);
         __param_start = .;
         KEEP(*(.data.param))

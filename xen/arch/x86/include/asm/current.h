@@ -22,12 +22,19 @@ void set_current(struct vcpu *v);
 #elif !defined(__ASSEMBLY__)
 struct vcpu;
 
+/*
+ * guest_cpu_user_regs is the frame of every entry from guest mode: the TSS
+ * rsp0 is its es field, which the leading pad word makes 16-byte aligned
+ * (the CPU aligns rsp0 down to 16 bytes before pushing). self is the
+ * structure's own address, found through the GS base on syscall entry.
+ */
 struct cpu_info {
+    unsigned long pad0;
     struct cpu_user_regs guest_cpu_user_regs; /* frame of a guest entry */
     unsigned int processor_id;
     struct vcpu *current_vcpu;
     unsigned long per_cpu_offset;
-    unsigned long pad[2];                     /* keep 16-byte alignment */
+    unsigned long self;
 };
 
 static inline struct cpu_info *get_cpu_info(void)
@@ -64,7 +71,13 @@ static inline void set_current(struct vcpu *v)
 extern char cpu0_stack[STACK_SIZE];
 #endif
 
-/* sizeof(struct cpu_info), for assembly. Checked in desc.c. */
-#define CPUINFO_SIZE (REGS_SIZE + 8 + 8 + 8 + 16)
+/* struct cpu_info's size and offsets, for assembly. Checked in desc.c. */
+#define CPUINFO_guest_regs 8
+#define CPUINFO_processor_id (CPUINFO_guest_regs + REGS_SIZE)
+#define CPUINFO_current_vcpu (CPUINFO_processor_id + 8)
+#define CPUINFO_self (CPUINFO_current_vcpu + 16)
+#define CPUINFO_SIZE (CPUINFO_self + 8)
+/* Where the CPU builds the frame of an entry from guest mode (TSS rsp0). */
+#define CPUINFO_rsp0 (CPUINFO_guest_regs + REGS_es)
 
 #endif /* ASM_X86_CURRENT_H */

@@ -5,6 +5,14 @@
  * hardware does not, records the vector, and pushes the general registers.
  * Field order is therefore fixed by entry.S: the offsets are checked there
  * with the REGS_* constants below.
+ *
+ * The layout is also the ABI's struct xen_cpu_user_regs (public/arch-x86/
+ * xen-x86_64.h), so a PV guest's registers move between the two with a
+ * plain copy: cs has the saved upcall mask in its upper bytes (only in
+ * frames built for the guest; the CPU writes zeroes there), and the data
+ * segment selectors follow ss. For an entry from guest mode the CPU builds
+ * the hardware part at the top of cpu_info->guest_cpu_user_regs (the TSS
+ * rsp0 points at its es field).
  */
 #ifndef ASM_X86_REGS_H
 #define ASM_X86_REGS_H
@@ -20,7 +28,8 @@
 #define REGS_rflags     144
 #define REGS_rsp        152
 #define REGS_ss         160
-#define REGS_SIZE       168
+#define REGS_es         168
+#define REGS_SIZE       200
 
 #ifndef __ASSEMBLY__
 #include <xen/compiler.h>
@@ -33,11 +42,24 @@ struct cpu_user_regs {
     uint32_t entry_vector;
     /* Hardware frame. */
     uint64_t rip;
-    uint64_t cs;
+    uint16_t cs, _pad0[1];
+    uint8_t saved_upcall_mask;      /* PV bounce frames only */
+    uint8_t _pad1[3];
     uint64_t rflags;
     uint64_t rsp;
-    uint64_t ss;
+    uint16_t ss, _pad2[3];
+    /* Not part of a hardware frame: a PV guest's data segment selectors. */
+    uint16_t es, _pad3[3];
+    uint16_t ds, _pad4[3];
+    uint16_t fs, _pad5[3];
+    uint16_t gs, _pad6[3];
 };
+
+/* Did this frame interrupt a guest (ring 3) rather than the hypervisor? */
+static inline bool guest_mode(const struct cpu_user_regs *regs)
+{
+    return (regs->cs & 3) != 0;
+}
 
 static inline bool regs_in_hypervisor(const struct cpu_user_regs *regs)
 {
