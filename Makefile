@@ -1,9 +1,12 @@
 # Top-level Makefile.
 #
-#   make            build the hypervisor (xen/xen, xen/xen.gz) and the tools
+#   make            build the hypervisor (xen/xen, xen/xen.gz), the tools and
+#                   the PV test guests (build/guests/)
 #   make run        install what is missing, build, boot it in QEMU under GRUB2
 #   make test       install what is missing, build, run every test
 #   make test T=x   only the tests whose name contains x (unit and QEMU)
+#   make test-ref   the PV test guests on the reference, Debian's Xen 4.17
+#                   (downloaded with apt-get on first use); T=x selects
 #   make bench      benchmarks (scheduler simulator figures)
 #   make clean
 #
@@ -15,11 +18,11 @@ include Config.mk
 
 BUILD := $(XEN_ROOT)/build
 XEN_OPTS ?= console=com1,vga com1=115200,8n1 loglvl=all
-DOM0 ?= $(BUILD)/placeholder-dom0
+DOM0 ?= $(BUILD)/guests/_idle
 
-.PHONY: all build xen tools deps run iso test test-unit test-qemu bench clean
+.PHONY: all build xen tools guests deps run iso test test-ref test-unit test-qemu bench clean
 
-all build: xen tools
+all build: xen tools guests
 
 xen:
 	$(MAKE) -C xen
@@ -27,14 +30,14 @@ xen:
 tools:
 	$(MAKE) -C tools/tests/unit
 
+guests:
+	$(MAKE) -C tools/tests/guests
+
 deps:
 	@sh scripts/deps.sh
 
-# Until dom0 can be built, the hypervisor is given a placeholder module so
-# that it boots to the end instead of stopping at "No dom0 kernel".
-$(BUILD)/placeholder-dom0:
-	@mkdir -p $(BUILD)
-	printf 'placeholder dom0 module: the hypervisor does not build dom0 yet\n' > $@
+# Until Linux runs as dom0, `make run` boots the idle test guest as dom0.
+$(BUILD)/guests/_idle: guests
 
 iso: xen $(DOM0)
 	bash scripts/mkiso.sh -o $(BUILD)/run.iso -x xen/xen.gz -c "$(XEN_OPTS)" -m $(DOM0) ""
@@ -46,6 +49,9 @@ run: deps
 test: deps
 	$(MAKE) build
 	bash scripts/test.sh $(T)
+
+test-ref: deps guests
+	XEN_REF=1 $(PYTHON) -m pytest -q tools/tests/qemu/test_guests.py $(if $(T),-k "$(T)")
 
 test-unit: deps
 	$(MAKE) -C tools/tests/unit run T=$(T)
@@ -60,4 +66,5 @@ bench: deps
 clean:
 	$(MAKE) -C xen clean
 	$(MAKE) -C tools/tests/unit clean
+	$(MAKE) -C tools/tests/guests clean
 	rm -rf $(BUILD)

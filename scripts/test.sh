@@ -22,6 +22,12 @@ if [ -n "$unit_bins" ]; then
     echo "=== host unit tests"
     make -s -C tools/tests/unit run T="$filter" || rc=1
 fi
+# The ELF loader's fuzz corpus, replayed under ASan/UBSan (no libFuzzer).
+if [ -z "$filter" ] || [[ "elf" == *"$filter"* ]] || [[ "$filter" == *elf* ]]; then
+    ran=1
+    echo "=== ELF loader fuzz corpus replay"
+    make -s -C tools/tests/fuzz/elf replay SAN=1 || rc=1
+fi
 
 echo "=== QEMU tests"
 args=(-q tools/tests/qemu)

@@ -34,7 +34,10 @@
 #include <xen/keyhandler.h>
 #include <xen/lib.h>
 #include <xen/sched-if.h>
+#include <xen/domain_page.h>
+#include <xen/event.h>
 #include <xen/sched.h>
+#include <xen/shutdown.h>
 #include <xen/spinlock.h>
 #include <xen/string.h>
 #include <xen/tasklet.h>
@@ -190,6 +193,8 @@ static void free_domain(struct domain *d)
 {
     unsigned int i;
 
+    if ( !is_idle_domain(d) )
+        evtchn_domain_free(d);
     for ( i = d->max_vcpus; i-- > 0; )
         if ( d->vcpu && d->vcpu[i] )
             free_vcpu(d->vcpu[i]);
@@ -254,6 +259,8 @@ int domain_create(domid_t domid, const struct domain_create_args *args,
     if ( !idle && !args->start_unpaused )
         atomic_set(&d->pause_count[DOMPAUSE_controller], 1);
     d->create_time = NOW();
+    spin_lock_init(&d->event_lock);
+    domain_memory_init(d);
 
     rc = -ENOMEM;
     d->vcpu = xzalloc_array(struct vcpu *, d->max_vcpus);
@@ -273,12 +280,16 @@ int domain_create(domid_t domid, const struct domain_create_args *args,
         return 0;
     }
 
+    rc = evtchn_domain_init(d);
+    if ( rc )
+        goto fail_arch;
+
     write_lock(&domlist_lock);
     if ( find_locked(domid) )
     {
         write_unlock(&domlist_lock);
         rc = -EEXIST;
-        goto fail_arch;
+        goto fail_evtchn;
     }
     link_domain(d);
     write_unlock(&domlist_lock);
@@ -286,6 +297,9 @@ int domain_create(domid_t domid, const struct domain_create_args *args,
     *out = d;
     return 0;
 
+ fail_evtchn:
+    evtchn_domain_destroy(d);
+    evtchn_domain_free(d);
  fail_arch:
     arch_domain_destroy(d);
  fail_sched:
@@ -487,6 +501,8 @@ int domain_shutdown(struct domain *d, unsigned int reason)
     spin_unlock(&d->domain_lock);
 
     printk("Domain %u shut down: %s\n", d->domain_id, shutdown_name[reason]);
+    if ( d == hardware_domain )
+        hwdom_shutdown(reason);
     return 0;
 }
 
@@ -527,8 +543,10 @@ int domain_kill(struct domain *d)
 
     /* For good: this pause is never undone. */
     domain_pause(d);
-    /* Memory, event channels and grants are released here when they
-     * exist (later issues). */
+    evtchn_domain_destroy(d);
+    arch_domain_relinquish_resources(d);
+    /* Grants are released here too once they exist (the PV MM issue). */
+    domain_relinquish_memory(d);
     d->is_dying = DOMDYING_dead;
 
     write_lock(&domlist_lock);
@@ -561,6 +579,7 @@ static void dump_vcpu_q(const struct vcpu *v)
            (unsigned long)(rs.time[RUNSTATE_runnable] / 1000000),
            (unsigned long)(rs.time[RUNSTATE_blocked] / 1000000),
            (unsigned long)(rs.time[RUNSTATE_offline] / 1000000));
+    arch_dump_vcpu(v);
 }
 
 static void dump_domain(const struct domain *d)

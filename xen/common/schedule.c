@@ -37,6 +37,7 @@
  */
 #include <xen/cpumask.h>
 #include <xen/keyhandler.h>
+#include <xen/event.h>
 #include <xen/lib.h>
 #include <xen/param.h>
 #include <xen/percpu.h>
@@ -374,8 +375,12 @@ void vcpu_block(void)
     ASSERT(!is_idle_vcpu(v));
     set_bit(_VPF_blocked, &v->pause_flags);
     smp_mb();
-    /* An event that arrived before the flag was set is not lost: the
-     * event code (later) checks for one here and clears the flag. */
+    /* An event that arrived before the flag was set must not be lost. */
+    if ( v->vcpu_info && local_events_need_delivery_v(v) )
+    {
+        clear_bit(_VPF_blocked, &v->pause_flags);
+        return;
+    }
     raise_softirq(SCHEDULE_SOFTIRQ);
 }
 

@@ -2,7 +2,9 @@
 
     xen_built   (session) make -C xen once; fail clearly if the build fails.
                 Set XEN_GZ=/path/to/image to boot that image instead (no build).
-    dom0_dummy  (session) build/test-data/dom0-dummy.bin, 4 KiB of zeros.
+    dom0_dummy  (session) build/guests/_idle, a PV guest that sleeps for good
+                (tools/tests/guests/_idle): the dom0 of tests about the
+                hypervisor itself.
     machine     factory: machine(options=DEFAULT_OPTIONS, modules=<dummy dom0>,
                 mem=, smp=, cpu=, extra_args=, boot=True) -> booted Machine,
                 logged to build/test-logs/<test name>.log, killed at teardown.
@@ -17,7 +19,7 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from machine import BUILD_DIR, DEFAULT_OPTIONS, DOM0_SIZE, QEMU, ROOT, Machine  # noqa: E402
+from machine import BUILD_DIR, DEFAULT_OPTIONS, QEMU, ROOT, Machine  # noqa: E402
 
 _DEFAULT = object()
 
@@ -50,16 +52,13 @@ def xen_built():
 
 @pytest.fixture(scope="session")
 def dom0_dummy():
-    """A small stand-in dom0 kernel: 4 KiB of zeros under build/."""
-    d = os.path.join(BUILD_DIR, "test-data")
-    os.makedirs(d, exist_ok=True)
-    path = os.path.join(d, "dom0-dummy.bin")
-    if not (os.path.isfile(path) and os.path.getsize(path) == DOM0_SIZE):
-        tmp = path + ".%d" % os.getpid()
-        with open(tmp, "wb") as f:
-            f.write(bytes(DOM0_SIZE))
-        os.replace(tmp, path)
-    return path
+    """The idle PV guest (tools/tests/guests/_idle), built once."""
+    res = subprocess.run(["make", "-s", "-C", os.path.join(ROOT, "tools", "tests", "guests"),
+                          "_idle"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300)
+    if res.returncode != 0:
+        pytest.fail("building the idle dom0 failed:\n" + res.stdout.decode(errors="replace"),
+                    pytrace=False)
+    return os.path.join(BUILD_DIR, "guests", "_idle")
 
 
 @pytest.fixture

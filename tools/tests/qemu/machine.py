@@ -42,7 +42,6 @@ def xen_image():
 
 # What the tests boot with unless they say otherwise.
 DEFAULT_OPTIONS = "console=com1 com1=115200,8n1"
-DOM0_SIZE = 4096            # the dummy dom0 module: 4 KiB of zeros
 
 DEFAULT_TIMEOUT = 30.0      # seconds; TCG boots take a few seconds
 # Printed when the hypervisor stops for good ('noreboot' panic): wait_for()

@@ -1,4 +1,5 @@
 /* Compiled as C99 and as C++ by sources.d/test_public_abi.mk. */
+#include <public/elfnote.h>
 #include <public/xen.h>
 #include <public/sched.h>
 #include <public/sched_params.h>

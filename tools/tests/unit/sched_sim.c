@@ -63,6 +63,8 @@
 
 #include "harness.h"
 #include "sched_sim.h"
+#include <xen/domain_page.h>
+#include <xen/event.h>
 
 #define S_NONE STIME_MAX
 #define SIM_BOOT_TIME SECONDS(1)
@@ -302,6 +304,36 @@ int arch_vcpu_create(struct vcpu *v)
 
 void arch_vcpu_destroy(struct vcpu *v)
 {
+}
+
+/*
+ * Domain memory and event channels: tests that link the real files get
+ * those (these are weak); the others need no memory or ports.
+ */
+__attribute__((weak)) void domain_memory_init(struct domain *d) { (void)d; }
+__attribute__((weak)) int domain_relinquish_memory(struct domain *d)
+{
+    (void)d;
+    return 0;
+}
+__attribute__((weak)) int evtchn_domain_init(struct domain *d) { (void)d; return 0; }
+__attribute__((weak)) void evtchn_domain_destroy(struct domain *d) { (void)d; }
+__attribute__((weak)) void evtchn_domain_free(struct domain *d) { (void)d; }
+
+void arch_dump_vcpu(const struct vcpu *v)
+{
+    (void)v;
+}
+
+__attribute__((weak)) void arch_domain_relinquish_resources(struct domain *d)
+{
+    (void)d;
+}
+
+/* A hardware domain's shutdown takes the machine down: not simulated. */
+void hwdom_shutdown(unsigned int reason)
+{
+    (void)reason;
 }
 
 void continue_running(struct vcpu *v)

@@ -8,6 +8,15 @@
  * known-good stacks, so that a fault with a corrupt %rsp can still be
  * reported) and the per-CPU descriptor, and install an IDT of 256
  * interrupt gates pointing at the entry stubs of entry.S.
+ *
+ * Once memory management is up (desc_late_init), every CPU's GDT is used
+ * through a 16-page window of its own in the per-domain area
+ * (GDT_VIRT(cpu)), laid out as the PV ABI's GDT is: pages 0-13 hold the
+ * running PV vCPU's own GDT frames (set_gdt), or a zeroed page (every
+ * descriptor not present) when it has none, and page 14 is the CPU's real
+ * GDT page with the hypervisor's descriptors from 0xe000. A guest can thus
+ * load only its own, checked, descriptors: never whatever memory happened
+ * to lie below the hypervisor's table.
  */
 #include <asm/current.h>
 #include <asm/desc.h>
@@ -16,6 +25,10 @@
 #include <xen/errno.h>
 #include <xen/lib.h>
 #include <xen/mm.h>
+#include <xen/percpu.h>
+#include <asm/mm.h>
+#include <asm/pgtable.h>
+#include <asm/page.h>
 #include <xen/xmalloc.h>
 #include <xen/string.h>
 #include <public/xen.h>
@@ -85,6 +98,86 @@ static void init_tss(struct tss64 *tss, unsigned long stack_bottom)
     tss->iomap_base = sizeof(*tss);   /* no I/O bitmap: all ports trap */
 }
 
+/* ---- The per-CPU GDT windows ---- */
+
+#define GDT_VIRT(cpu) (PERDOMAIN_VIRT_START + \
+                       (unsigned long)(cpu) * (16ul << PAGE_SHIFT))
+
+static void *gdt_zero_page;
+static bool gdt_windows_ready;
+
+static void gdt_window_load(unsigned int cpu)
+{
+    struct desc_ptr gdtr = {
+        .limit = LAST_RESERVED_GDT_BYTE,
+        .base = GDT_VIRT(cpu),
+    };
+
+    __asm__ __volatile__ ( "lgdt %0" :: "m" (gdtr) );
+}
+
+/* Map cpu's window: no guest frames, its GDT page at page 14. */
+static int gdt_window_map(unsigned int cpu)
+{
+    unsigned long va = GDT_VIRT(cpu);
+    unsigned int i;
+    int rc = 0;
+
+    for ( i = 0; i < FIRST_RESERVED_GDT_PAGE && !rc; i++ )
+        rc = map_pages_to_xen(va + (i << PAGE_SHIFT), virt_to_mfn(gdt_zero_page),
+                              1, PAGE_HYPERVISOR_RO | MAP_SMALL_PAGES);
+    if ( !rc )
+        rc = map_pages_to_xen(va + (FIRST_RESERVED_GDT_PAGE << PAGE_SHIFT),
+                              virt_to_mfn(cpu_gdt[cpu]), 1,
+                              PAGE_HYPERVISOR_RW | MAP_SMALL_PAGES);
+    return rc;
+}
+
+void desc_late_init(void)
+{
+    struct seg_desc *gdt = alloc_xenheap_page();
+
+    gdt_zero_page = alloc_xenheap_page();
+    if ( !gdt || !gdt_zero_page )
+        panic("No memory for the GDT windows\n");
+    memset(gdt_zero_page, 0, PAGE_SIZE);
+    memset(gdt, 0, PAGE_SIZE);
+    memcpy(gdt, boot_gdt, NR_RESERVED_GDT_ENTRIES * sizeof(*gdt));
+    cpu_gdt[0] = gdt;
+    if ( gdt_window_map(0) )
+        panic("Cannot map the boot CPU's GDT window\n");
+    gdt_window_load(0);
+    gdt_windows_ready = true;
+}
+
+/*
+ * Show the running vCPU's GDT frames (nr of them, 0 for none) in this
+ * CPU's window, the zero page in the rest of pages 0-13.
+ */
+static DEFINE_PER_CPU(unsigned int, gdt_window_frames);
+
+void gdt_window_set_frames(const unsigned long *frames, unsigned int nr)
+{
+    unsigned int cpu = smp_processor_id(), i;
+    unsigned long va = GDT_VIRT(cpu);
+
+    ASSERT(nr <= FIRST_RESERVED_GDT_PAGE);
+    /* The common case, no guest GDT before or after: nothing to do. */
+    if ( !nr && !this_cpu(gdt_window_frames) )
+        return;
+    this_cpu(gdt_window_frames) = nr;
+    for ( i = 0; i < FIRST_RESERVED_GDT_PAGE; i++ )
+    {
+        mfn_t mfn = i < nr ? _mfn(frames[i]) : virt_to_mfn(gdt_zero_page);
+
+        /* The tables exist already: this cannot fail. */
+        BUG_ON(map_pages_to_xen(va + (i << PAGE_SHIFT), mfn, 1,
+                                (i < nr ? PAGE_HYPERVISOR_RW : PAGE_HYPERVISOR_RO) |
+                                MAP_SMALL_PAGES));
+        flush_tlb_one_local(va + (i << PAGE_SHIFT));
+    }
+}
+
 void init_boot_cpu_descriptors(void)
 {
     struct desc_ptr idtr = {
@@ -123,6 +216,10 @@ void init_boot_cpu_descriptors(void)
     set_gate(TRAP_double_fault, IST_DF, 0);
     set_gate(TRAP_nmi, IST_NMI, 0);
     set_gate(TRAP_debug, IST_DB, 0);
+    /* int3 and into are open to guests (ring 3) as on bare metal. */
+    set_gate(TRAP_int3, 0, 3);
+    set_gate(TRAP_overflow, 0, 3);
+    set_gate(INT80_VECTOR, 0, 3);
 
     init_tss(&boot_tss, (unsigned long)cpu0_stack);
     set_tss_desc(boot_gdt, &boot_tss);
@@ -158,7 +255,7 @@ int cpu_desc_init(unsigned int cpu, unsigned long stack_bottom)
     init_tss(tss, stack_bottom);
     set_tss_desc(gdt, tss);
     set_per_cpu_desc(gdt, cpu);
-    return 0;
+    return gdt_windows_ready ? gdt_window_map(cpu) : 0;
 }
 
 void load_cpu_descriptors(unsigned int cpu)
@@ -175,4 +272,6 @@ void load_cpu_descriptors(unsigned int cpu)
     __asm__ __volatile__ ( "lgdt %0" :: "m" (gdtr) );
     __asm__ __volatile__ ( "lidt %0" :: "m" (idtr) );
     __asm__ __volatile__ ( "ltr %w0" :: "r" (TSS_SELECTOR) );
+    if ( gdt_windows_ready )
+        gdt_window_load(cpu);
 }

@@ -16,25 +16,91 @@
  * The FPU is switched lazily: after a switch CR0.TS is set, and the
  * incoming vCPU's first FPU/SSE instruction traps (#NM, see i387.c),
  * which loads its state. A vCPU that never touches the FPU costs nothing.
+ *
+ * A PV vCPU's general registers are in the pCPU's guest frame
+ * (cpu_info->guest_cpu_user_regs) while it runs; switching out copies
+ * them to v->arch.pv.user_regs with its segment selectors and bases,
+ * switching in copies them back, loads its page tables (the idle vCPU
+ * runs on idle_pg_table, so no pCPU keeps a dead domain's tables loaded)
+ * and refreshes its time record and runstate area, whose guest copies
+ * need the vCPU's own page tables.
  */
 #include <xen/lib.h>
 #include <xen/sched.h>
 #include <xen/softirq.h>
 #include <asm/current.h>
+#include <asm/desc.h>
 #include <asm/i387.h>
+#include <asm/msr-index.h>
+#include <asm/pgtable.h>
+#include <asm/processor.h>
+#include <asm/pv/hypercall.h>
+#include <asm/pv/traps.h>
+#include <asm/uaccess.h>
+#include <xen/domain_page.h>
+#include <xen/event.h>
+#include <xen/vcpu_timer.h>
+#include <xen/xmalloc.h>
 #include <asm/smpboot.h>
 #include <asm/system.h>
 
+extern void return_to_guest(void);
+
 int arch_domain_create(struct domain *d, const struct domain_create_args *args)
 {
-    (void)d;
     (void)args;
-    return 0;
+    if ( is_idle_domain(d) )
+        return 0;
+    d->arch.is_pv = true;
+    return pv_domain_alloc_shared_info(d);
 }
 
 void arch_domain_destroy(struct domain *d)
 {
-    (void)d;
+    if ( d->arch.is_pv )
+        pv_domain_free_shared_info(d);
+}
+
+static int pv_vcpu_create(struct vcpu *v)
+{
+    struct domain *d = v->domain;
+    int rc;
+
+    v->arch.pv.trap_ctxt = xzalloc_array(struct trap_info, 256);
+    if ( !v->arch.pv.trap_ctxt )
+        return -ENOMEM;
+    /* vCPUs beyond the legacy 32 have a private vcpu_info until they
+     * register one (VCPUOP_register_vcpu_info). */
+    if ( v->vcpu_id < XEN_LEGACY_MAX_VCPUS )
+        v->vcpu_info = &d->shared_info->vcpu_info[v->vcpu_id];
+    else if ( !(v->vcpu_info = xzalloc(struct vcpu_info)) )
+        goto nomem;
+    v->vcpu_info->evtchn_upcall_mask = 1;
+    v->arch.pv.kernel_mode = true;
+    v->arch.pv.ctrlreg[0] = X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE |
+                            X86_CR0_WP | X86_CR0_AM | X86_CR0_PG;
+    spin_lock_init(&v->virq_lock);
+    v->arch.tail = return_to_guest;
+    rc = vcpu_timers_init(v);
+    if ( rc )
+        goto fail;
+    rc = vcpu_init_fpu(v);
+    if ( rc )
+    {
+        vcpu_timers_destroy(v);
+        goto fail;
+    }
+    return 0;
+
+ nomem:
+    rc = -ENOMEM;
+ fail:
+    if ( v->vcpu_id >= XEN_LEGACY_MAX_VCPUS )
+        xfree(v->vcpu_info);
+    v->vcpu_info = NULL;
+    xfree(v->arch.pv.trap_ctxt);
+    v->arch.pv.trap_ctxt = NULL;
+    return rc;
 }
 
 int arch_vcpu_create(struct vcpu *v)
@@ -44,13 +110,130 @@ int arch_vcpu_create(struct vcpu *v)
         v->arch.tail = idle_loop;
         return 0;
     }
-    return vcpu_init_fpu(v);
+    return pv_vcpu_create(v);
 }
 
 void arch_vcpu_destroy(struct vcpu *v)
 {
-    if ( !is_idle_vcpu(v) )
-        vcpu_destroy_fpu(v);
+    if ( is_idle_vcpu(v) )
+        return;
+    vcpu_timers_destroy(v);
+    vcpu_destroy_fpu(v);
+    if ( v->vcpu_id >= XEN_LEGACY_MAX_VCPUS )
+        xfree(v->vcpu_info);
+    v->vcpu_info = NULL;
+    xfree(v->arch.pv.trap_ctxt);
+    v->arch.pv.trap_ctxt = NULL;
+}
+
+/*
+ * Drop what d's vCPUs hold on its pages (GDT frames, page-table bases, a
+ * registered vcpu_info), so that its memory can be released. The domain
+ * is paused for good (domain_kill).
+ */
+void arch_domain_relinquish_resources(struct domain *d)
+{
+    struct vcpu *v;
+
+    if ( !d->arch.is_pv )
+        return;
+    for_each_vcpu ( d, v )
+    {
+        pv_destroy_gdt(v);
+        if ( v->arch.pv.guest_table_user )
+            put_page_and_type(mfn_to_page(_mfn(v->arch.pv.guest_table_user)));
+        if ( v->arch.pv.guest_table )
+            put_page_and_type(mfn_to_page(_mfn(v->arch.pv.guest_table)));
+        v->arch.pv.guest_table_user = v->arch.pv.guest_table = 0;
+        unmap_vcpu_info(v);
+    }
+}
+
+void arch_dump_vcpu(const struct vcpu *v)
+{
+    const struct pv_vcpu *pv = &v->arch.pv;
+    const struct cpu_user_regs *r = &pv->user_regs;
+
+    if ( !v->domain->arch.is_pv )
+        return;
+    if ( v->is_running && v == current )
+        r = &get_cpu_info()->guest_cpu_user_regs;
+    printk("           %s mode, rip %04x:%016lx rsp %016lx rflags %08lx\n",
+           pv->kernel_mode ? "kernel" : "user", r->cs, r->rip, r->rsp, r->rflags);
+    printk("           upcall pending %u mask %u, L4 %lx user L4 %lx, "
+           "gdt %u entries%s\n",
+           v->vcpu_info->evtchn_upcall_pending, v->vcpu_info->evtchn_upcall_mask,
+           pv->guest_table, pv->guest_table_user, pv->gdt_ents,
+           (v->is_running && v != current) ? " (running: registers as of its last switch)" : "");
+}
+
+/* ---- Switching PV register state ---- */
+
+static unsigned int read_sel(unsigned int which)
+{
+    unsigned int sel = 0;
+
+    switch ( which )
+    {
+    case 0: __asm__ __volatile__ ( "mov %%ds, %0" : "=r" (sel) ); break;
+    case 1: __asm__ __volatile__ ( "mov %%es, %0" : "=r" (sel) ); break;
+    case 2: __asm__ __volatile__ ( "mov %%fs, %0" : "=r" (sel) ); break;
+    default: __asm__ __volatile__ ( "mov %%gs, %0" : "=r" (sel) ); break;
+    }
+    return sel;
+}
+
+/* Load a guest data selector; false (and the null selector) if it faults. */
+#define LOAD_SEL(seg, val) ({                                   \
+    unsigned int _v = (val), _ok = 1;                           \
+    __asm__ __volatile__ (                                      \
+        "1: mov %k1, %%" #seg "\n"                             \
+        "2:\n"                                                 \
+        ".pushsection .text.fixup, \"ax\"\n"                  \
+        "3: xor %k1, %k1\n"                                    \
+        "   mov %k1, %%" #seg "\n"                             \
+        "   xor %k0, %k0\n"                                    \
+        "   jmp 2b\n"                                          \
+        ".popsection\n"                                        \
+        _ASM_EXTABLE(1b, 3b)                                    \
+        : "+r" (_ok), "+r" (_v) );                              \
+    _ok;                                                        \
+})
+
+static void pv_ctxt_switch_from(struct vcpu *p)
+{
+    struct cpu_user_regs *regs = &p->arch.pv.user_regs;
+    struct pv_vcpu *pv = &p->arch.pv;
+
+    *regs = get_cpu_info()->guest_cpu_user_regs;
+    regs->ds = read_sel(0);
+    regs->es = read_sel(1);
+    regs->fs = read_sel(2);
+    regs->gs = read_sel(3);
+    pv->fs_base = rdmsr(MSR_FS_BASE);
+    if ( pv->kernel_mode )
+        pv->gs_base_kernel = rdmsr(MSR_GS_BASE);
+    else
+        pv->gs_base_user = rdmsr(MSR_GS_BASE);
+}
+
+static void pv_ctxt_switch_to(struct vcpu *n)
+{
+    struct cpu_user_regs *regs = &get_cpu_info()->guest_cpu_user_regs;
+    struct pv_vcpu *pv = &n->arch.pv;
+    bool ok = true;
+
+    *regs = pv->user_regs;
+    write_cr3(n->arch.cr3);
+    gdt_window_set_frames(pv->gdt_frames, DIV_ROUND_UP(pv->gdt_ents, 512));
+    ok &= LOAD_SEL(ds, regs->ds);
+    ok &= LOAD_SEL(es, regs->es);
+    ok &= LOAD_SEL(fs, regs->fs);
+    ok &= LOAD_SEL(gs, regs->gs);
+    wrmsr(MSR_FS_BASE, pv->fs_base);
+    wrmsr(MSR_GS_BASE, pv->kernel_mode ? pv->gs_base_kernel : pv->gs_base_user);
+    if ( !ok )
+        pv_failsafe(n, regs);
 }
 
 /* Drop everything on this stack and continue in fn, at the stack top. */
@@ -72,12 +255,28 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
 
     local_irq_disable();
     if ( !is_idle_vcpu(prev) )
+    {
         vcpu_save_fpu(prev);
+        if ( prev->domain->arch.is_pv )
+            pv_ctxt_switch_from(prev);
+    }
     if ( !is_idle_vcpu(next) )
         vcpu_switch_in_fpu(next);
+    if ( next->domain->arch.is_pv )
+        pv_ctxt_switch_to(next);
+    else
+    {
+        write_cr3(__pa(idle_pg_table));
+        gdt_window_set_frames(NULL, 0);
+    }
     set_current(next);
     local_irq_enable();
 
+    if ( next->domain->arch.is_pv )
+    {
+        update_vcpu_system_time(next);
+        update_runstate_area(next);
+    }
     sched_context_switched(prev, next);
     softirq_abandon_frame();
     reset_stack_and_call(next->arch.tail);

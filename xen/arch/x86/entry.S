@@ -8,8 +8,10 @@
  * frame so the stack holds a struct cpu_user_regs (asm/regs.h), calls
  * do_trap(regs) and, if it returns, restores everything and irets.
  *
- * Guest entry (syscall, and traps from ring 3) will get its own paths that
- * save into the struct cpu_info at the top of the stack.
+ * A frame that came from guest mode (ring 3) is the guest's: it sits at
+ * the top of the stack (cpu_info->guest_cpu_user_regs, where the TSS rsp0
+ * put it) and leaves through pv/entry.S's return_to_guest, which delivers
+ * what the guest is owed (events, bounced exceptions) on the way out.
  */
 #include <asm/asm_defns.h>
 #include <asm/regs.h>
@@ -55,6 +57,8 @@ ENTRY(handle_exception)
         sub     $8, %rsp
         call    do_trap
         add     $8, %rsp
+        testb   $3, REGS_cs(%rsp)
+        jnz     return_to_guest
         pop     %r15
         pop     %r14
         pop     %r13

@@ -138,6 +138,8 @@ static int alloc_vector_locked(void)
         next_vector += 8;
         if ( next_vector > LAST_DYNAMIC_VECTOR )
             next_vector = FIRST_DYNAMIC_VECTOR + (next_vector + 1) % 8;
+        if ( v == INT80_VECTOR )
+            continue;               /* guests' int $0x80 (traps.h) */
         if ( !vectors[v].handler && !vectors[v].direct )
             return v;
     }

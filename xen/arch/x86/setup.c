@@ -29,6 +29,10 @@
  */
 #include <asm/apic.h>
 #include <asm/bootinfo.h>
+#include <asm/dom0_build.h>
+#include <asm/m2p.h>
+#include <asm/pv/traps.h>
+#include <asm/uaccess.h>
 #include <asm/desc.h>
 #include <asm/irq.h>
 #include <asm/page.h>
@@ -43,7 +47,10 @@
 #include <xen/debug_fault.h>
 #include <xen/dom0_opts.h>
 #include <xen/keyhandler.h>
+#include <xen/console_input.h>
+#include <xen/event.h>
 #include <xen/lib.h>
+#include <xen/vcpu_timer.h>
 #include <xen/mm.h>
 #include <xen/multiboot2.h>
 #include <xen/param.h>
@@ -217,6 +224,7 @@ void __start_xen(unsigned long mbi_phys)
     int rc;
 
     percpu_save_template();
+    sort_exception_table();
     init_boot_cpu_descriptors();
 
     rc = parse_boot_info(mbi_phys);
@@ -235,6 +243,8 @@ void __start_xen(unsigned long mbi_phys)
 
     init_memory(&boot_info);
     vm_init();
+    m2p_init();
+    desc_late_init();
 
     m = init_interrupts();
     init_timers();
@@ -242,6 +252,9 @@ void __start_xen(unsigned long mbi_phys)
     tasklet_subsys_init();
     scheduler_init();
     register_keyhandler('m', memory_key, "memory info", true);
+    pv_percpu_init();
+    evtchn_init();
+    console_io_init();
     register_keyhandler('a', dump_timerq, "dump timer queues", true);
     shutdown_init();
     ns16550_init_irq();
@@ -258,6 +271,9 @@ void __start_xen(unsigned long mbi_phys)
     selftest_run();
     check_dom0_modules(&boot_info);
 
-    printk("Boot complete. Building dom0 is not implemented yet: the CPU idles.\n");
+    guest_time_init();
+    create_dom0(&boot_info);
+    console_input_endboot();
+    printk("Boot complete: dom0 is running.\n");
     idle_loop();
 }

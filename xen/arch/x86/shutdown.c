@@ -17,6 +17,7 @@
 #include <asm/io.h>
 #include <asm/page.h>
 #include <asm/processor.h>
+#include <asm/current.h>
 #include <asm/time.h>
 #include <xen/acpi.h>
 #include <xen/errno.h>
@@ -25,6 +26,8 @@
 #include <xen/smp.h>
 #include <xen/param.h>
 #include <xen/shutdown.h>
+#include <xen/timer.h>
+#include <public/sched.h>
 #include <xen/string.h>
 
 enum reboot_method {
@@ -74,9 +77,13 @@ static int parse_reboot(const char *s)
 }
 custom_param("reboot", parse_reboot);
 
+/* noreboot: Xen's spelling of reboot=no. */
+static bool opt_noreboot;
+boolean_param("noreboot", opt_noreboot);
+
 bool reboot_disabled(void)
 {
-    return reboot_never;
+    return reboot_never || opt_noreboot;
 }
 
 static void reboot_acpi(void)
@@ -196,4 +203,47 @@ void machine_halt(void)
 {
     printk("Halting this CPU.\n");
     cpu_halt_forever();
+}
+
+static void restart_timer_fn(void *unused)
+{
+    machine_restart();
+}
+
+/*
+ * The hardware domain shut down: the machine follows, as on Xen. A
+ * poweroff halts (dom0 powers the box off itself through ACPI before it
+ * gets here, if it wants to); a reboot resets; a crash resets after five
+ * seconds, or with noreboot (reboot=no) leaves the hypervisor running so
+ * that its console and debug keys still work.
+ */
+void hwdom_shutdown(unsigned int reason)
+{
+    static struct timer restart_timer;
+
+    switch ( reason )
+    {
+    case SHUTDOWN_poweroff:
+        printk("Hardware domain halted: halting machine\n");
+        machine_halt();
+    case SHUTDOWN_reboot:
+        printk("Hardware domain shut down: rebooting machine\n");
+        machine_restart();
+    case SHUTDOWN_crash:
+    case SHUTDOWN_watchdog:
+        printk("Hardware domain %s: ", reason == SHUTDOWN_crash ? "crashed"
+                                                                : "watchdog expired");
+        if ( reboot_disabled() )
+        {
+            printk("'noreboot' set - not rebooting.\n");
+            return;
+        }
+        printk("rebooting machine in 5 seconds.\n");
+        init_timer(&restart_timer, restart_timer_fn, NULL, smp_processor_id());
+        set_timer(&restart_timer, NOW() + SECONDS(5));
+        return;
+    default:
+        /* suspend, soft_reset: the domain is expected back. */
+        return;
+    }
 }

@@ -33,6 +33,7 @@
 #include <asm/smpboot.h>
 #include <asm/time.h>
 #include <asm/topology.h>
+#include <asm/pv/traps.h>
 #include <asm/xstate.h>
 #include <xen/acpi.h>
 #include <xen/cpumask.h>
@@ -236,6 +237,7 @@ void __noreturn start_secondary(void)
 
     ap_called_in = true;
     load_cpu_descriptors(cpu);
+    pv_percpu_init();
     write_cr4(read_cr4() | X86_CR4_PGE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
     xstate_init_secondary_cpu();
     flush_tlb_all_local();

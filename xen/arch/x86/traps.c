@@ -27,8 +27,11 @@
 #include <asm/i387.h>
 #include <asm/processor.h>
 #include <asm/irq.h>
+#include <asm/pv/traps.h>
 #include <asm/traps.h>
+#include <asm/uaccess.h>
 #include <xen/lib.h>
+#include <xen/string.h>
 #include <xen/sched.h>
 #include <xen/symbols.h>
 #include <xen/version.h>
@@ -294,17 +297,39 @@ static void do_device_not_available(struct cpu_user_regs *regs)
     vcpu_restore_fpu_lazy(v);
 }
 
+/*
+ * An exception from guest mode that came on an IST stack (#DB, NMI) has its
+ * frame there: move it to the pCPU's guest frame, where return_to_guest
+ * and everything else expect it.
+ */
+static struct cpu_user_regs *pv_guest_frame(struct cpu_user_regs *regs)
+{
+    struct cpu_user_regs *gr = &get_cpu_info()->guest_cpu_user_regs;
+
+    if ( regs != gr )
+        memcpy(gr, regs, REGS_es);
+    return gr;
+}
+
 void do_trap(struct cpu_user_regs *regs)
 {
     unsigned int vec = regs->entry_vector;
 
+    if ( guest_mode(regs) )
+        regs = pv_guest_frame(regs);
     if ( vec == TRAP_nmi )
         do_nmi(regs);
-    else if ( vec == TRAP_no_device )
-        do_device_not_available(regs);
+    else if ( vec == INT80_VECTOR && guest_mode(regs) )
+        pv_do_trap(regs);
     else if ( vec >= FIRST_IRQ_VECTOR )
         do_IRQ(regs);
-    else
+    else if ( vec == TRAP_machine_check )
+        fatal_trap(regs);
+    else if ( guest_mode(regs) )
+        pv_do_trap(regs);
+    else if ( vec == TRAP_no_device )
+        do_device_not_available(regs);
+    else if ( !fixup_exception(regs) )
         fatal_trap(regs);
 }
 

@@ -137,6 +137,36 @@ static void emit_lines(const char *s)
     }
 }
 
+/*
+ * Text a guest wrote with console_io. dom0's goes out as it is, as on Xen;
+ * every other domain's lines carry a "(dN) " prefix. A guest line never
+ * shares a line with a hypervisor message: an unfinished one is ended.
+ */
+void console_write_guest(unsigned int domid, const char *s, size_t len)
+{
+    static unsigned int last_domid = ~0u;
+    char prefix[16];
+    size_t i = 0;
+
+    if ( !at_line_start && last_domid != domid )
+    {
+        emit("\n", 1);
+        at_line_start = true;
+    }
+    last_domid = domid;
+    while ( i < len )
+    {
+        const char *nl = memchr(s + i, '\n', len - i);
+        size_t n = nl ? (size_t)(nl - (s + i)) + 1 : len - i;
+
+        if ( at_line_start && domid != 0 )
+            emit(prefix, snprintf(prefix, sizeof(prefix), "(d%u) ", domid));
+        emit(s + i, n);
+        at_line_start = nl != NULL;
+        i += n;
+    }
+}
+
 /* Strip a "<N>" level prefix; returns the level, or -1 if there is none. */
 static int take_level(const char **s)
 {

@@ -34,11 +34,13 @@ struct callback_register {
     xen_callback_t address;         /* IN */
 };
 typedef struct callback_register callback_register_t;
+DEFINE_XEN_GUEST_HANDLE(callback_register_t);
 
 struct callback_unregister {
     uint16_t type;                  /* IN */
     uint16_t _unused;
 };
 typedef struct callback_unregister callback_unregister_t;
+DEFINE_XEN_GUEST_HANDLE(callback_unregister_t);
 
 #endif /* __XEN_PUBLIC_CALLBACK_H__ */

@@ -70,7 +70,8 @@ struct vcpu_set_singleshot_timer {
     uint32_t pad;
 };
 typedef struct vcpu_set_singleshot_timer vcpu_set_singleshot_timer_t;
-/* Refuse (-ETIME) a deadline already in the past instead of firing at once. */
+/* Historically: refuse (-ETIME) a deadline already in the past. Xen 4.17
+ * ignores the flag and fires such a timer at once. */
 #define _VCPU_SSHOTTMR_future 0
 #define VCPU_SSHOTTMR_future  (1U << _VCPU_SSHOTTMR_future)
 

@@ -81,21 +81,6 @@ typedef uint16_t domid_t;
 
 #ifndef __ASSEMBLY__
 
-/*
- * Guest handles: a typed guest virtual address that the hypervisor only
- * ever reaches through copy_{from,to}_guest. On x86-64 a handle is just an
- * 8-byte pointer in every structure and argument register.
- */
-#define ___DEFINE_XEN_GUEST_HANDLE(name, type) \
-    typedef struct { type *p; } __guest_handle_ ## name
-#define __DEFINE_XEN_GUEST_HANDLE(name, type) \
-    ___DEFINE_XEN_GUEST_HANDLE(name, type); \
-    ___DEFINE_XEN_GUEST_HANDLE(const_ ## name, const type)
-#define DEFINE_XEN_GUEST_HANDLE(name) __DEFINE_XEN_GUEST_HANDLE(name, name)
-#define XEN_GUEST_HANDLE(name)        __guest_handle_ ## name
-#define XEN_GUEST_HANDLE_PARAM(name)  XEN_GUEST_HANDLE(name)
-#define set_xen_guest_handle(hnd, val) do { (hnd).p = (val); } while ( 0 )
-
 __DEFINE_XEN_GUEST_HANDLE(uchar, unsigned char);
 __DEFINE_XEN_GUEST_HANDLE(uint, unsigned int);
 __DEFINE_XEN_GUEST_HANDLE(char, char);
@@ -327,7 +312,8 @@ struct start_info {
     xen_ulong_t mod_start;          /* initrd: VA, or pfn with SIF_MOD_START_PFN */
     xen_ulong_t mod_len;            /* initrd size in bytes */
     int8_t cmd_line[MAX_GUEST_CMDLINE];
-    xen_ulong_t first_p2m_pfn;      /* INIT_P2M: first pfn of the p2m pages */
+    xen_ulong_t first_p2m_pfn;      /* INIT_P2M: first pfn of the p2m pages;
+                                       else the pfns in the boot area */
     xen_ulong_t nr_p2m_frames;      /* INIT_P2M: how many */
 };
 typedef struct start_info start_info_t;

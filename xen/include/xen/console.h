@@ -23,6 +23,11 @@ struct console_device {
  */
 void console_init(void);
 
+/* Output a guest wrote with console_io (domid 0: no line prefix). */
+void console_write_guest(unsigned int domid, const char *s, size_t len);
+/* Route serial input notifications to the hardware domain (VIRQ_CONSOLE). */
+void console_io_init(void);
+
 /* Add a device; it receives all output from now on. */
 void console_register(struct console_device *dev);
 

@@ -42,6 +42,8 @@ long sched_poll(XEN_GUEST_HANDLE_PARAM(void) arg);
 
 /* The 'e' debug key. */
 void dump_evtchn_info(unsigned char key);
+/* At boot: register the 'e' key. */
+void evtchn_init(void);
 
 /* ---- Provided by the architecture (arch/x86/pv/event.c) ---- */
 

@@ -22,4 +22,7 @@ void __noreturn machine_halt(void);
 /* True when reboot=no or noreboot asks us never to reset by ourselves. */
 bool reboot_disabled(void);
 
+/* The hardware domain shut down with SHUTDOWN_reason: the machine follows. */
+void hwdom_shutdown(unsigned int reason);
+
 #endif /* XEN_SHUTDOWN_H */

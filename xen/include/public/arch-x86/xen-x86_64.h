@@ -63,6 +63,21 @@
 
 #ifndef __ASSEMBLY__
 
+/*
+ * Guest handles: a typed guest virtual address that the hypervisor only
+ * ever reaches through copy_{from,to}_guest. On x86-64 a handle is just an
+ * 8-byte pointer in every structure and argument register.
+ */
+#define ___DEFINE_XEN_GUEST_HANDLE(name, type) \
+    typedef struct { type *p; } __guest_handle_ ## name
+#define __DEFINE_XEN_GUEST_HANDLE(name, type) \
+    ___DEFINE_XEN_GUEST_HANDLE(name, type); \
+    ___DEFINE_XEN_GUEST_HANDLE(const_ ## name, const type)
+#define DEFINE_XEN_GUEST_HANDLE(name) __DEFINE_XEN_GUEST_HANDLE(name, name)
+#define XEN_GUEST_HANDLE(name)        __guest_handle_ ## name
+#define XEN_GUEST_HANDLE_PARAM(name)  XEN_GUEST_HANDLE(name)
+#define set_xen_guest_handle(hnd, val) do { (hnd).p = (val); } while ( 0 )
+
 typedef uint64_t xen_ulong_t;
 typedef uint64_t xen_pfn_t;
 typedef uint64_t xen_callback_t;
@@ -111,6 +126,7 @@ struct trap_info {
     xen_ulong_t address;            /* handler */
 };
 typedef struct trap_info trap_info_t;
+DEFINE_XEN_GUEST_HANDLE(trap_info_t);
 #define TI_GET_DPL(ti)  ((ti)->flags & 3)
 #define TI_GET_IF(ti)   ((ti)->flags & 4)
 

@@ -72,5 +72,10 @@ void init_boot_cpu_descriptors(void);
 int cpu_desc_init(unsigned int cpu, unsigned long stack_bottom);
 void load_cpu_descriptors(unsigned int cpu);
 
+/* After memory management is up: GDTs move into their per-CPU windows. */
+void desc_late_init(void);
+/* The running PV vCPU's GDT frames (machine frames, nr <= 14), or none. */
+void gdt_window_set_frames(const unsigned long *frames, unsigned int nr);
+
 #endif /* __ASSEMBLY__ */
 #endif /* ASM_X86_DESC_H */

@@ -96,6 +96,9 @@ struct pv_vcpu {
 
     /* Guest VA of its runstate copy (VCPUOP_register_runstate_memory_area). */
     unsigned long runstate_guest;
+    /* Guest VA of its second vcpu_time_info copy
+     * (VCPUOP_register_vcpu_time_memory_area), 0 if none. */
+    unsigned long time_info_guest;
     /* The page of a registered vcpu_info (reference held), or NULL. */
     struct page_info *vcpu_info_page;
 
@@ -135,6 +138,13 @@ struct arch_domain {
     /* MMIO the domain may map (dom0: all non-RAM). */
     bool iomem_all;
 };
+
+/* Drop the vCPUs' holds on the domain's pages (domain_kill, before the
+ * memory is released). */
+void arch_domain_relinquish_resources(struct domain *d);
+
+/* The arch part of a vCPU's line in the 'q' dump. */
+void arch_dump_vcpu(const struct vcpu *v);
 
 /* Set up / tear down the arch parts (before the vCPUs / after them). */
 int arch_domain_create(struct domain *d, const struct domain_create_args *args);

@@ -40,6 +40,11 @@ const char *platform_timer_name(void);
 uint64_t ns_to_tsc(int64_t ns);
 int64_t tsc_to_ns(uint64_t ticks);
 
+/* The TSC value at system time 0: NOW() == tsc_to_ns(rdtsc() - origin). */
+uint64_t tsc_stime_origin(void);
+/* CPUID promises an invariant TSC (0x80000007 EDX bit 8); set by time_init(). */
+extern bool tsc_invariant;
+
 void udelay(unsigned long usecs);
 void mdelay(unsigned long msecs);
 

@@ -27,6 +27,14 @@
 #define TRAP_virtualisation   20
 #define TRAP_control_prot     21
 #define FIRST_IRQ_VECTOR      32
+/*
+ * Open to ring 3 in the IDT, never given to a device: PV guests' user
+ * mode makes system calls with int $0x80, bounced straight to the guest
+ * kernel's virtual IDT entry.
+ */
+#define INT80_VECTOR          0x80
+/* entry_vector of a frame built by the syscall entry (not an IDT vector). */
+#define TRAP_syscall          256
 
 #ifndef __ASSEMBLY__
 #include <asm/regs.h>

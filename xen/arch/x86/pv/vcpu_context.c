@@ -1,0 +1,171 @@
+/*
+ * pv/vcpu_context.c: VCPUOP_initialise for a 64-bit PV vCPU: a complete
+ * starting state (struct vcpu_guest_context, public/arch-x86) for a vCPU
+ * that is down, which VCPUOP_up then starts.
+ *
+ * Check, then commit: everything in the context that can be wrong (entry
+ * points, selectors, the page-table bases and GDT frames, which must be
+ * the domain's own validated tables) is checked and every reference taken
+ * before any of the vCPU's state changes; a refused context leaves the
+ * vCPU exactly as it was. Selectors get RPL 3 (the guest runs in ring 3),
+ * rflags gets IF on and IOPL off, and the upcall mask starts set, as at
+ * boot. An LDT is not supported yet (ldt_ents must be 0).
+ *
+ * Locking: the caller (vcpu_op.c) only lets a domain initialise its own
+ * vCPUs while they are down, so nothing runs on v meanwhile.
+ */
+#include <asm/current.h>
+#include <asm/desc.h>
+#include <asm/mm.h>
+#include <asm/processor.h>
+#include <asm/pv/hypercall.h>
+#include <xen/domain_page.h>
+#include <xen/guest_access.h>
+#include <xen/lib.h>
+#include <xen/sched.h>
+#include <xen/string.h>
+#include <xen/vcpu_timer.h>
+#include <xen/xmalloc.h>
+#include <public/callback.h>
+
+static bool canonical(unsigned long va)
+{
+    return ((long)va >> 47) == 0 || ((long)va >> 47) == -1;
+}
+
+/* A page-table base from the context: a validated L4 of d's, referenced. */
+static int get_base(struct domain *d, unsigned long mfn, bool optional)
+{
+    struct page_info *pg;
+    unsigned long t;
+
+    if ( !mfn && optional )
+        return 0;
+    if ( !mfn_valid(_mfn(mfn)) )
+        return -EINVAL;
+    pg = mfn_to_page(_mfn(mfn));
+    t = pg->u.inuse.type_info;
+    if ( page_get_owner(pg) != d || (t & PGT_type_mask) != PGT_l4_page_table ||
+         !(t & PGT_validated) )
+        return -EINVAL;
+    return get_page_and_type(pg, d, PGT_l4_page_table) ? 0 : -EINVAL;
+}
+
+static void put_base(unsigned long mfn)
+{
+    if ( mfn )
+        put_page_and_type(mfn_to_page(_mfn(mfn)));
+}
+
+static int check_context(const struct vcpu_guest_context *c)
+{
+    unsigned int i;
+
+    if ( c->ldt_ents || c->gdt_ents > FIRST_RESERVED_GDT_ENTRY )
+        return -EINVAL;
+    if ( !canonical(c->user_regs.rip) || !canonical(c->user_regs.rsp) ||
+         !canonical(c->event_callback_eip) || !canonical(c->failsafe_callback_eip) ||
+         !canonical(c->syscall_callback_eip) || !canonical(c->fs_base) ||
+         !canonical(c->gs_base_kernel) || !canonical(c->gs_base_user) ||
+         !canonical(c->kernel_sp) )
+        return -EINVAL;
+    for ( i = 0; i < 256; i++ )
+        if ( !canonical(c->trap_ctxt[i].address) )
+            return -EINVAL;
+    return 0;
+}
+
+static void load_context(struct vcpu *v, const struct vcpu_guest_context *c)
+{
+    struct pv_vcpu *pv = &v->arch.pv;
+    struct cpu_user_regs *r = &pv->user_regs;
+    unsigned int i;
+
+    BUILD_BUG_ON(sizeof(*r) != sizeof(c->user_regs));
+    memcpy(r, &c->user_regs, sizeof(*r));
+    r->cs |= 3;
+    r->ss |= 3;
+    r->ds = r->ds ? (r->ds | 3) : 0;
+    r->es = r->es ? (r->es | 3) : 0;
+    r->fs = r->fs ? (r->fs | 3) : 0;
+    r->gs = r->gs ? (r->gs | 3) : 0;
+    r->rflags = (r->rflags & ~X86_EFLAGS_IOPL) | X86_EFLAGS_IF | X86_EFLAGS_MBS;
+    r->saved_upcall_mask = 0;
+    r->error_code = r->entry_vector = 0;
+
+    memcpy(pv->trap_ctxt, c->trap_ctxt, sizeof(c->trap_ctxt));
+    for ( i = 0; i < 256; i++ )
+        pv->trap_ctxt[i].cs |= 3;
+    pv->kernel_ss = c->kernel_ss | 3;
+    pv->kernel_sp = c->kernel_sp;
+    pv->callback[PV_CB_event] = c->event_callback_eip;
+    pv->callback[PV_CB_failsafe] = c->failsafe_callback_eip;
+    pv->callback[PV_CB_syscall] = c->syscall_callback_eip;
+    pv->callback_masks = 1ul << PV_CB_event;
+    if ( c->flags & VGCF_failsafe_disables_events )
+        pv->callback_masks |= 1ul << PV_CB_failsafe;
+    if ( c->flags & VGCF_syscall_disables_events )
+        pv->callback_masks |= 1ul << PV_CB_syscall;
+    pv->fs_base = c->fs_base;
+    pv->gs_base_kernel = c->gs_base_kernel;
+    pv->gs_base_user = c->gs_base_user;
+    for ( i = 0; i < 8; i++ )
+        if ( i != 4 && i != 5 )
+            pv->debugreg[i] = c->debugreg[i];
+    pv->kernel_mode = !!(c->flags & VGCF_in_kernel) || !c->ctrlreg[1];
+    pv->ctrlreg[0] = (pv->ctrlreg[0] & ~X86_CR0_TS) | (c->ctrlreg[0] & X86_CR0_TS);
+    v->vcpu_info->evtchn_upcall_mask = 1;
+}
+
+int arch_initialise_vcpu(struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    struct domain *d = v->domain;
+    struct vcpu_guest_context *c;
+    unsigned long kernel_l4, user_l4;
+    int rc;
+
+    if ( v->arch.pv.initialised )
+        return -EEXIST;
+    c = xmalloc(struct vcpu_guest_context);
+    if ( !c )
+        return -ENOMEM;
+    rc = -EFAULT;
+    if ( raw_copy_from_guest(c, arg.p, sizeof(*c)) )
+        goto out;
+    rc = check_context(c);
+    if ( rc )
+        goto out;
+
+    /* Take every reference the new state needs. */
+    kernel_l4 = xen_cr3_to_pfn(c->ctrlreg[3]);
+    user_l4 = xen_cr3_to_pfn(c->ctrlreg[1]);
+    rc = get_base(d, kernel_l4, false);
+    if ( rc )
+        goto out;
+    rc = get_base(d, user_l4, true);
+    if ( rc )
+    {
+        put_base(kernel_l4);
+        goto out;
+    }
+    rc = pv_set_gdt(v, c->gdt_frames, c->gdt_ents);
+    if ( rc )
+    {
+        put_base(user_l4);
+        put_base(kernel_l4);
+        goto out;
+    }
+
+    /* Commit: nothing below fails. */
+    put_base(v->arch.pv.guest_table_user);
+    put_base(v->arch.pv.guest_table);
+    v->arch.pv.guest_table = kernel_l4;
+    v->arch.pv.guest_table_user = user_l4;
+    load_context(v, c);
+    v->arch.cr3 = (v->arch.pv.kernel_mode ? kernel_l4 : user_l4) << PAGE_SHIFT;
+    v->arch.pv.initialised = true;
+    rc = 0;
+ out:
+    xfree(c);
+    return rc;
+}
