@@ -138,7 +138,7 @@ int dom0_max_vcpus_parse(const char *s, struct dom0_vcpu_opts *out)
     else if ( *p )
         return -EINVAL;
     else
-        o.max = a;
+        o.min = o.max = a;          /* "N": exactly N, as on Xen */
 
     *out = o;
     return 0;

@@ -89,7 +89,8 @@ static int poll_check_ports(struct vcpu *v, const struct sched_poll *sp,
     {
         if ( copy_from_guest_offset(&port, sp->ports, i, 1) )
             return -EFAULT;
-        if ( port >= read_atomic(&d->evtchn->max_ports) )
+        /* As on Xen: a port without storage yet is invalid. */
+        if ( !evtchn_port_valid(d, port) )
             return -EINVAL;
         if ( evtchn_port_is_pending(d, port) )
             return 1;

@@ -81,7 +81,8 @@ long do_xen_version(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     {
         char ev[sizeof(xen_extraversion_t)];
 
-        snprintf(ev, sizeof(ev), "-%s", xen_version_string());
+        /* Xen's form: the rest of "major.minor.micro...", from the dot. */
+        snprintf(ev, sizeof(ev), ".0-%s", xen_version_string());
         return copy_string(arg, ev, sizeof(ev));
     }
 

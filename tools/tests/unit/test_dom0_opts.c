@@ -78,11 +78,12 @@ TEST(vcpus)
     struct dom0_vcpu_opts o = { };
 
     CHECK_EQ(dom0_vcpus_resolve(&o, 4), 4);
+    /* "N" is exactly N vCPUs, even on fewer pCPUs (Xen's reading). */
     CHECK_EQ(dom0_max_vcpus_parse("2", &o), 0);
-    CHECK_EQ(o.min, 0);
+    CHECK_EQ(o.min, 2);
     CHECK_EQ(o.max, 2);
     CHECK_EQ(dom0_vcpus_resolve(&o, 4), 2);
-    CHECK_EQ(dom0_vcpus_resolve(&o, 1), 1);
+    CHECK_EQ(dom0_vcpus_resolve(&o, 1), 2);
 
     CHECK_EQ(dom0_max_vcpus_parse("2-3", &o), 0);
     CHECK_EQ(dom0_vcpus_resolve(&o, 1), 2);

@@ -48,11 +48,16 @@ extern void return_to_guest(void);
 
 int arch_domain_create(struct domain *d, const struct domain_create_args *args)
 {
+    int rc;
+
     (void)args;
     if ( is_idle_domain(d) )
         return 0;
     d->arch.is_pv = true;
-    return pv_domain_alloc_shared_info(d);
+    if ( (rc = pv_domain_alloc_shared_info(d)) )
+        return rc;
+    update_domain_wallclock_time(d);
+    return 0;
 }
 
 void arch_domain_destroy(struct domain *d)

@@ -262,6 +262,7 @@ void __start_xen(unsigned long mbi_phys)
     spin_debug_enable();
     time_late_init();
     rtc_init(acpi_fadt() ? acpi_fadt()->century : 0);
+    guest_time_init();
 
     smp_boot_cpus(m);
     scheduler_smp_ready();
@@ -271,7 +272,6 @@ void __start_xen(unsigned long mbi_phys)
     selftest_run();
     check_dom0_modules(&boot_info);
 
-    guest_time_init();
     create_dom0(&boot_info);
     console_input_endboot();
     printk("Boot complete: dom0 is running.\n");

@@ -334,10 +334,14 @@ static void basic_leaf1(const struct vcpu *v, bool forced,
                         struct cpuid_leaf *res)
 {
     uint64_t xcr0 = pv_guest_xcr0_mask();
+    uint32_t orig_d = res->d;
 
     res->b &= 0x00ffffffu;                  /* initial APIC ID: 0 */
     res->c &= ~L1C_HIDDEN;
     res->d &= ~L1D_HIDDEN;
+    /* As on Xen 4.17: the hardware domain sees the MTRRs (read-only). */
+    if ( v->domain == hardware_domain )
+        res->d |= orig_d & L1D_MTRR;
     if ( !xcr0 )
         res->c &= ~L1C_XSAVE;
     if ( !(xcr0 & XSTATE_YMM) )
