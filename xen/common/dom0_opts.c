@@ -155,7 +155,8 @@ static uint64_t size_resolve(const struct dom0_size *sz, uint64_t host)
 
 uint64_t dom0_mem_resolve(const struct dom0_mem_opts *o, uint64_t host)
 {
-    uint64_t reserve = max_t(uint64_t, host / 16, 128 * MIB);
+    /* As on Xen: a sixteenth of the host stays back, at most 128 MiB. */
+    uint64_t reserve = min_t(uint64_t, host / 16, 128 * MIB);
     uint64_t want;
 
     if ( o->amount.set )

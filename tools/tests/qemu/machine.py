@@ -41,7 +41,9 @@ def xen_image():
 
 
 # What the tests boot with unless they say otherwise.
-DEFAULT_OPTIONS = "console=com1 com1=115200,8n1"
+# conswitch=ax: serial input stays with the hypervisor after boot (as Xen's
+# option does), so tests can type debug keys while dom0 runs.
+DEFAULT_OPTIONS = "console=com1 com1=115200,8n1 conswitch=ax"
 
 DEFAULT_TIMEOUT = 30.0      # seconds; TCG boots take a few seconds
 # Printed when the hypervisor stops for good ('noreboot' panic): wait_for()

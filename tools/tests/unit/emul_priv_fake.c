@@ -191,9 +191,15 @@ void emul_hw_write_dr(unsigned int reg, unsigned long val)
     hw.dr_writes++;
 }
 
+unsigned long emul_hw_read_dr6(void)
+{
+    return hw.dr[6];
+}
+
 /* ---- The rest of the hypervisor ---- */
 
 struct domain dom;
+struct domain *hardware_domain;   /* the fake domain is a domU */
 struct vcpu vcpu;
 struct vcpu_info vinfo;
 struct cpu_user_regs regs;

@@ -39,7 +39,8 @@ TEST(mem_minus_and_percent)
 TEST(mem_min_max)
 {
     CHECK_EQ(resolve("min:1G", 2 * GiB), 2 * GiB - 128 * MiB);  /* default wins */
-    CHECK_EQ(resolve("min:1G", 1100 * MiB), GiB);               /* min wins */
+    CHECK_EQ(resolve("min:1G", 4 * GiB), 4 * GiB - 128 * MiB);  /* reserve capped */
+    CHECK_EQ(resolve("min:1G", 1060 * MiB), GiB);               /* min wins */
     CHECK_EQ(resolve("max:1G", 8 * GiB), GiB);
     CHECK_EQ(resolve("512M,max:1G", 8 * GiB), 512 * MiB);
     CHECK_EQ(resolve("4G,max:1G", 8 * GiB), GiB);
@@ -49,10 +50,10 @@ TEST(mem_min_max)
 
 TEST(mem_default_keeps_a_reserve)
 {
-    /* No option: all but max(1/16 of the host, 128 MiB). */
-    CHECK_EQ(resolve(NULL, 8 * GiB), 8 * GiB - 512 * MiB);
-    CHECK_EQ(resolve(NULL, 1 * GiB), GiB - 128 * MiB);
-    CHECK_EQ(resolve(NULL, 64 * MiB), 0);
+    /* No option: all but min(1/16 of the host, 128 MiB), as on Xen. */
+    CHECK_EQ(resolve(NULL, 8 * GiB), 8 * GiB - 128 * MiB);
+    CHECK_EQ(resolve(NULL, 1 * GiB), GiB - 64 * MiB);
+    CHECK_EQ(resolve(NULL, 64 * MiB), 60 * MiB);
 }
 
 TEST(mem_bad_values_rejected_without_change)

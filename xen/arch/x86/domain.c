@@ -34,9 +34,11 @@
 #include <asm/msr-index.h>
 #include <asm/pgtable.h>
 #include <asm/processor.h>
+#include <asm/pv/emulate.h>
 #include <asm/pv/hypercall.h>
 #include <asm/pv/traps.h>
 #include <asm/uaccess.h>
+#include <asm/xstate.h>
 #include <xen/domain_page.h>
 #include <xen/event.h>
 #include <xen/vcpu_timer.h>
@@ -85,6 +87,7 @@ static int pv_vcpu_create(struct vcpu *v)
     v->arch.pv.ctrlreg[0] = X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE |
                             X86_CR0_WP | X86_CR0_AM | X86_CR0_PG;
     spin_lock_init(&v->virq_lock);
+    pv_debugreg_init(v);
     v->arch.tail = return_to_guest;
     rc = vcpu_timers_init(v);
     if ( rc )
@@ -95,6 +98,9 @@ static int pv_vcpu_create(struct vcpu *v)
         vcpu_timers_destroy(v);
         goto fail;
     }
+    /* A guest starts with x87/SSE only; it enables more with xsetbv. */
+    if ( v->arch.xcr0 )
+        v->arch.xcr0 = XSTATE_FP_SSE;
     return 0;
 
  nomem:
@@ -220,6 +226,7 @@ static void pv_ctxt_switch_from(struct vcpu *p)
         pv->gs_base_kernel = rdmsr(MSR_GS_BASE);
     else
         pv->gs_base_user = rdmsr(MSR_GS_BASE);
+    pv_debugreg_switch_from(p);
 }
 
 static void pv_ctxt_switch_to(struct vcpu *n)
@@ -237,6 +244,7 @@ static void pv_ctxt_switch_to(struct vcpu *n)
     ok &= LOAD_SEL(gs, regs->gs);
     wrmsr(MSR_FS_BASE, pv->fs_base);
     wrmsr(MSR_GS_BASE, pv->kernel_mode ? pv->gs_base_kernel : pv->gs_base_user);
+    pv_debugreg_switch_to(n);
     if ( !ok )
         pv_failsafe(n, regs);
 }

@@ -19,6 +19,7 @@
  */
 #include <asm/io.h>
 #include <asm/irq.h>
+#include <asm/pv/emulate.h>
 #include <xen/console.h>
 #include <xen/console_input.h>
 #include <xen/errno.h>
@@ -287,6 +288,8 @@ void ns16550_init(void)
         u->con.puts = uart_puts;
         console_register(&u->con);
         u->in_use = true;
+        /* Ours: never passed through to a guest's port I/O. */
+        ioport_reserve_hypervisor(u->io_base, 8);
         printk("%s: %u,%u%c%u at io %#x, irq %u\n", u->name,
                u->baud, u->data_bits, u->parity, u->stop_bits, u->io_base,
                u->irq);

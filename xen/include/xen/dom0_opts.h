@@ -30,8 +30,8 @@ int dom0_max_vcpus_parse(const char *s, struct dom0_vcpu_opts *out);
 
 /*
  * Bytes of memory for dom0 on a host with host_bytes of RAM: the amount
- * asked for (all but a reserve when nothing was: the larger of 1/16 of the
- * host and 128 MiB stays with the hypervisor), clamped to [min, max] and to
+ * asked for (all but a reserve when nothing was: 1/16 of the host, at most
+ * 128 MiB, stays with the hypervisor, as on Xen), clamped to [min, max] and to
  * the host, rounded down to whole pages.
  */
 uint64_t dom0_mem_resolve(const struct dom0_mem_opts *o, uint64_t host_bytes);

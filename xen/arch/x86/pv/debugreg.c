@@ -197,6 +197,33 @@ unsigned int pv_io_breakpoints(const struct vcpu *v, unsigned int port,
     return hits;
 }
 
+/*
+ * Context switch: a vCPU's breakpoints are live only while it runs. The
+ * outgoing vCPU's DR6 is kept (its handler reads it) and DR7 cleared; the
+ * incoming one's registers are loaded only if it has a breakpoint on.
+ */
+void pv_debugreg_switch_from(struct vcpu *p)
+{
+    if ( !(p->arch.pv.debugreg[7] & DR7_ACTIVE_MASK) )
+        return;
+    p->arch.pv.debugreg[6] = emul_hw_read_dr6() | DR6_RESERVED_ONE;
+    emul_hw_write_dr(7, 0);
+}
+
+void pv_debugreg_switch_to(const struct vcpu *n)
+{
+    if ( !(n->arch.pv.debugreg[7] & DR7_ACTIVE_MASK) )
+        return;
+    load_all(n);
+    emul_hw_write_dr(7, n->arch.pv.debugreg[7]);
+}
+
+void pv_debugreg_init(struct vcpu *v)
+{
+    v->arch.pv.debugreg[6] = DR6_RESERVED_ONE;
+    v->arch.pv.debugreg[7] = 0x400;         /* the architectural reset value */
+}
+
 long do_set_debugreg(int reg, unsigned long value)
 {
     if ( reg < 0 )

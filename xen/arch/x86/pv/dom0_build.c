@@ -283,6 +283,42 @@ static void *pfn_to_virt(const struct pv_build *b, unsigned long pfn)
     return mfn_to_virt(_mfn(pfn_to_mfn(b, pfn)));
 }
 
+/*
+ * The pages the builder fills: the boot area, an unmapped initrd, the
+ * INIT_P2M frames. They are cleared even when the rest is not (below).
+ */
+static unsigned long built_pages(const struct pv_layout *l)
+{
+    unsigned long end = l->boot_pages;
+
+    if ( l->initrd_pages )
+        end = max(end, l->initrd_pfn + l->initrd_pages);
+    if ( l->init_p2m )
+        end = max(end, l->first_p2m_pfn + l->nr_p2m_frames);
+    return min(end, l->nr_pages);
+}
+
+/*
+ * Memory comes from the heap scrubbed, except the hardware domain's: at
+ * boot nothing but firmware and boot-loader leftovers can be in it, and
+ * clearing gigabytes first would make boot crawl (and dom0 may read all
+ * machine memory anyway). Only the pages the builder fills are cleared.
+ */
+static unsigned int alloc_flags(const struct pv_build *b)
+{
+    return b->d->is_privileged ? MEMF_no_scrub : 0;
+}
+
+static void clear_built_pages(const struct pv_build *b)
+{
+    unsigned long pfn, end = built_pages(&b->l);
+
+    if ( !alloc_flags(b) )
+        return;
+    for ( pfn = 0; pfn < end; pfn++ )
+        memset(pfn_to_virt(b, pfn), 0, PAGE_SIZE);
+}
+
 static int allocate_memory(struct pv_build *b)
 {
     unsigned long done = 0, nr = b->l.nr_pages;
@@ -292,7 +328,7 @@ static int allocate_memory(struct pv_build *b)
     while ( done < nr )
     {
         unsigned int want = min(order, flsl(nr - done) - 1);
-        struct page_info *pg = alloc_domain_pages(b->d, want, 0);
+        struct page_info *pg = alloc_domain_pages(b->d, want, alloc_flags(b));
 
         if ( !pg && want )
         {
@@ -306,6 +342,7 @@ static int allocate_memory(struct pv_build *b)
         done += 1ul << want;
         process_pending_softirqs();
     }
+    clear_built_pages(b);
     return 0;
 }
 

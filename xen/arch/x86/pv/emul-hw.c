@@ -95,6 +95,14 @@ void emul_hw_wbinvd(void)
     __asm__ __volatile__ ( "wbinvd" ::: "memory" );
 }
 
+unsigned long emul_hw_read_dr6(void)
+{
+    unsigned long v;
+
+    __asm__ __volatile__ ( "mov %%db6, %0" : "=r" (v) );
+    return v;
+}
+
 void emul_hw_write_dr(unsigned int reg, unsigned long val)
 {
     switch ( reg )

@@ -36,5 +36,6 @@ void emul_hw_wbinvd(void);
 
 /* Load debug register reg (0-3, 6 or 7). */
 void emul_hw_write_dr(unsigned int reg, unsigned long val);
+unsigned long emul_hw_read_dr6(void);
 
 #endif /* PV_EMUL_HW_H */

@@ -282,11 +282,18 @@ void pv_do_trap(struct cpu_user_regs *regs)
 {
     struct vcpu *v = current;
     unsigned int vec = regs->entry_vector;
+    unsigned long cr2 = vec == TRAP_page_fault ? read_cr2() : 0;
+
+    /*
+     * The guest's state is safe in the frame at the stack top: handle the
+     * exception with interrupts on, as the hypervisor's locks expect.
+     */
+    local_irq_enable();
 
     switch ( vec )
     {
     case TRAP_page_fault:
-        v->vcpu_info->arch.cr2 = read_cr2();
+        v->vcpu_info->arch.cr2 = cr2;
         /* The U bit says what the guest was in: user or kernel mode. */
         regs->error_code &= ~PFEC_user_mode;
         if ( !v->arch.pv.kernel_mode )

@@ -46,6 +46,10 @@ uint64_t pv_guest_xcr0_mask(void);
  * an I/O breakpoint without CR4.DE: #GP). Nothing changes on error.
  */
 int pv_set_debugreg(struct vcpu *v, unsigned int reg, unsigned long value);
+/* Breakpoints follow their vCPU across context switches. */
+void pv_debugreg_switch_from(struct vcpu *p);
+void pv_debugreg_switch_to(const struct vcpu *n);
+void pv_debugreg_init(struct vcpu *v);
 int pv_get_debugreg(const struct vcpu *v, unsigned int reg,
                     unsigned long *value);
 /* DR0-3 breakpoints enabled as I/O breakpoints that [port, port+len) hits. */
