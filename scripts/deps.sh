@@ -19,6 +19,7 @@ PACKAGES="
     xorriso
     mtools
     python3-pytest
+    libxen-dev
 "
 
 set -u

@@ -348,7 +348,7 @@ static unsigned long scrub_cursor;          /* next frame to look at */
 #define SCRUB_WORD (0x0101010101010101ul * SCRUB_BYTE)
 
 /* Per call of scrub_free_pages(): pages scrubbed, entries looked at. */
-#define SCRUB_BATCH 64
+#define SCRUB_BATCH 8
 #define SCRUB_SCAN  4096
 
 static unsigned int mfn_zone(unsigned long mfn)

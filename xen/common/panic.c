@@ -16,12 +16,8 @@
 #include <xen/lib.h>
 #include <xen/smp.h>
 #include <xen/spinlock.h>
-#include <xen/param.h>
 #include <xen/shutdown.h>
 #include <xen/string.h>
-
-static bool opt_noreboot;
-boolean_param("noreboot", opt_noreboot);
 
 static bool panicking;
 
@@ -50,7 +46,7 @@ void panic(const char *fmt, ...)
         printk(XENLOG_ERR "\n");
     printk(XENLOG_ERR "****************************************\n\n");
 
-    if ( opt_noreboot || reboot_disabled() )
+    if ( reboot_disabled() )
     {
         printk(XENLOG_ERR "Manual reset required ('noreboot' specified)\n");
         smp_send_stop();

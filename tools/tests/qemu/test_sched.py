@@ -33,7 +33,8 @@ def test_weights_split_one_pcpu(machine, sched):
     assert found.group(3) == "PASS", m.tail()
 
     out = key_output(m, "r", r"^\(XEN\)   d%dv0 .*$" % heavy)
-    assert search(r"^\(XEN\) Pool 0: %s, pCPUs 0-1, 2 domain\(s\)$"
+    # dom0 (the idle test guest) and the two test domains.
+    assert search(r"^\(XEN\) Pool 0: %s, pCPUs 0-1, 3 domain\(s\)$"
                   % re.escape(SCHEDULERS[sched]), out), out
     run = {}
     for g in re.finditer(VCPU_LINE, out, re.MULTILINE):

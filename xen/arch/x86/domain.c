@@ -52,8 +52,7 @@ int arch_domain_create(struct domain *d, const struct domain_create_args *args)
 {
     int rc;
 
-    (void)args;
-    if ( is_idle_domain(d) )
+    if ( is_idle_domain(d) || !args->pv_guest )
         return 0;
     d->arch.is_pv = true;
     if ( (rc = pv_domain_alloc_shared_info(d)) )
@@ -121,6 +120,8 @@ int arch_vcpu_create(struct vcpu *v)
         v->arch.tail = idle_loop;
         return 0;
     }
+    if ( !v->domain->arch.is_pv )
+        return vcpu_init_fpu(v);        /* an internal test vCPU */
     return pv_vcpu_create(v);
 }
 
@@ -128,6 +129,11 @@ void arch_vcpu_destroy(struct vcpu *v)
 {
     if ( is_idle_vcpu(v) )
         return;
+    if ( !v->domain->arch.is_pv )
+    {
+        vcpu_destroy_fpu(v);
+        return;
+    }
     vcpu_timers_destroy(v);
     vcpu_destroy_fpu(v);
     if ( v->vcpu_id >= XEN_LEGACY_MAX_VCPUS )

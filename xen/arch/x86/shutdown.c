@@ -77,7 +77,7 @@ static int parse_reboot(const char *s)
 }
 custom_param("reboot", parse_reboot);
 
-/* noreboot: Xen's spelling of reboot=no. */
+/* noreboot: Xen's spelling of reboot=no (panics and dom0 crashes). */
 static bool opt_noreboot;
 boolean_param("noreboot", opt_noreboot);
 

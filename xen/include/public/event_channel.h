@@ -151,8 +151,7 @@ typedef struct evtchn_set_priority evtchn_set_priority_t;
 /* The argument of the old event_channel_op_compat (16). */
 struct evtchn_op {
     uint32_t cmd;                   /* EVTCHNOP_* */
-    uint32_t pad;
-    union {
+    union {                         /* at offset 4: 4-byte aligned */
         evtchn_alloc_unbound_t alloc_unbound;
         evtchn_bind_interdomain_t bind_interdomain;
         evtchn_bind_virq_t bind_virq;

@@ -138,6 +138,9 @@ struct domain_create_args {
     unsigned int cpupool_id;        /* the pool it starts in (0 usually) */
     bool privileged;                /* dom0: may use the control hypercalls */
     bool start_unpaused;            /* no initial controller pause */
+    bool pv_guest;                  /* a PV guest (shared_info, guest vCPU
+                                     * state); false: a hypervisor-internal
+                                     * domain, e.g. the debug selftests' */
 };
 
 /* vCPUs a domain may have (the shared_info ABI holds 32 vcpu_infos, and

@@ -643,7 +643,7 @@ static int build_pv_domain(struct pv_build *b, unsigned long nr_pages)
         rc = load_contents(b);
     if ( rc )
         return rc;
-    b->d->arch.is_pv = true;
+    ASSERT(b->d->arch.is_pv);
     b->d->arch.nr_pages = nr_pages;
     init_vcpus(b);
     return 0;
@@ -691,6 +691,7 @@ static int create_domain_vcpus(domid_t domid, bool privileged,
 {
     struct domain_create_args args = {
         .max_vcpus = nr_vcpus, .cpupool_id = 0, .privileged = privileged,
+        .pv_guest = true,
     };
     struct domain *d;
     unsigned int i, cpu = cpumask_first(&cpu_online_map);
