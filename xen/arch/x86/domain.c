@@ -267,10 +267,33 @@ static void __noreturn reset_stack_and_call(void (*fn)(void))
     __builtin_unreachable();
 }
 
+/*
+ * Write v's guest-visible records (runstate area, time record) while v's
+ * page tables are loaded. The guest registered them at kernel addresses,
+ * which its user page tables need not map: a vCPU in user mode gets its
+ * kernel L4 for the duration.
+ */
+static void pv_update_guest_areas(struct vcpu *v, bool time)
+{
+    bool user = !v->arch.pv.kernel_mode && v->arch.pv.guest_table;
+
+    if ( user )
+        write_cr3(v->arch.pv.guest_table << PAGE_SHIFT);
+    if ( time )
+        update_vcpu_system_time(v);
+    update_runstate_area(v);
+    if ( user )
+        write_cr3(v->arch.cr3);
+}
+
 void context_switch(struct vcpu *prev, struct vcpu *next)
 {
     ASSERT(prev != next);
     ASSERT(next->arch.tail);
+
+    /* prev's runstate changed as it was descheduled: its tables are live. */
+    if ( prev->domain->arch.is_pv )
+        pv_update_guest_areas(prev, false);
 
     local_irq_disable();
     if ( !is_idle_vcpu(prev) )
@@ -292,10 +315,7 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
     local_irq_enable();
 
     if ( next->domain->arch.is_pv )
-    {
-        update_vcpu_system_time(next);
-        update_runstate_area(next);
-    }
+        pv_update_guest_areas(next, true);
     sched_context_switched(prev, next);
     softirq_abandon_frame();
     reset_stack_and_call(next->arch.tail);
