@@ -293,8 +293,15 @@ static void fifo_unmask(struct domain *d, struct evtchn *chn)
 {
     event_word_t *word = word_from_port(d, chn->port);
 
-    /* The guest cleared MASKED itself; we link it if it is pending. */
-    if ( word && word_test(word, EVTCHN_FIFO_PENDING) )
+    if ( !word )
+        return;
+    /*
+     * EVTCHNOP_unmask clears MASKED for the guest (a guest may also clear
+     * it itself and call unmask only if the port is pending); a pending
+     * port is then linked onto its queue, as on Xen.
+     */
+    word_clear(word, EVTCHN_FIFO_MASKED);
+    if ( word_test(word, EVTCHN_FIFO_PENDING) )
         fifo_set_pending(d, chn);
 }
 

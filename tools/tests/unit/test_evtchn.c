@@ -1135,10 +1135,9 @@ TEST(fifo_linked_reraise_and_masked_ports)
     CHECK_EQ(g->cb->ready, 0);
     CHECK_EQ(marks(v), 2);
     CHECK(evtchn_port_is_pending(a.d, q));
-    CHECK_EQ(ev_unmask(v, q), 0);                   /* still masked */
-    CHECK(!(W(g, q) & FBIT(LINKED)));
-    __atomic_fetch_and(&W(g, q), ~FBIT(MASKED), __ATOMIC_SEQ_CST);
+    /* EVTCHNOP_unmask clears MASKED itself (Xen 4.17, guest evtchn_fifo). */
     CHECK_EQ(ev_unmask(v, q), 0);
+    CHECK(!(W(g, q) & FBIT(MASKED)));
     CHECK(W(g, q) & FBIT(LINKED));
     CHECK_EQ(g->cb->ready, 1u << 7);
     CHECK_EQ(marks(v), 3);

@@ -13,12 +13,13 @@
  *   both vCPUs; up again is a harmless 0;
  * - an IPI port bound to vCPU 1 (bind_ipi vcpu = 1): send from vCPU 0 sets
  *   vcpu_info[1]'s pending_sel/upcall_pending, not vcpu_info[0]'s; vCPU 1
- *   wakes from SCHEDOP_block and answers on an IPI port of vCPU 0; 1000
+ *   wakes from SCHEDOP_block and answers on an IPI port of vCPU 0; 100
  *   ping-pongs, none lost; bind_ipi for vCPU 2: -ENOENT;
  * - EVTCHNOP_bind_vcpu moves an interdomain (loopback) port's
- *   notifications to vCPU 1 and back, and an unbound port's; refused for an
- *   IPI port and a per-vCPU VIRQ (-EINVAL), a closed port (-EINVAL) and a
- *   vCPU that does not exist (-ENOENT);
+ *   notifications to vCPU 1 and back (binding it raised it once on vCPU 0,
+ *   as Xen does for every new interdomain binding), and an unbound
+ *   port's; refused for an IPI port and a per-vCPU VIRQ (-EINVAL), a
+ *   closed port (-EINVAL) and a vCPU that does not exist (-ENOENT);
  * - VCPUOP_down of vCPU 1 from vCPU 0 while it is blocked: is_up 0, a ping
  *   stays unanswered until VCPUOP_up;
  * - VCPUOP_down of vCPU 1 by itself (Xen allows it while another vCPU is

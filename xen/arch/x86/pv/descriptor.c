@@ -12,9 +12,11 @@
  * the guest changes descriptors only with update_descriptor, checked the
  * same way. The rules (pv-abi.md §1.6): code and data descriptors get
  * DPL 3 (the guest kernel runs in ring 3 too); not-present descriptors
- * and the null type are harmless; every other system descriptor is
- * refused, call gates included (Xen stores those with DPL 0 and emulates
- * the far call; that emulation is not provided yet).
+ * and the null type are harmless; call gates to the guest's own code
+ * selectors are stored with DPL 0 (their DPL in the target's RPL), as Xen
+ * stores them; every other system descriptor is refused. Using a stored
+ * gate faults; emulating the far call through it is not provided yet, so
+ * the guest gets that #GP.
  *
  * Locking: none. Descriptors are written with one 8-byte store; page
  * references and types are atomic.
@@ -33,21 +35,40 @@
 #define DESC_DPL_MASK (3u << 13)
 #define DESC_TYPE(b)  (((b) >> 8) & 0xf)
 
+/* May a call gate name this code selector? */
+static bool gate_selector_ok(unsigned int sel)
+{
+    return (sel >> 3) < FIRST_RESERVED_GDT_ENTRY ||   /* the guest's GDT */
+           (sel & ~3u) == (FLAT_KERNEL_CS & ~3u) ||    /* the flat kernel CS */
+           (sel & 4);                                  /* its LDT */
+}
+
 /*
  * Check one descriptor (as two 32-bit words) and make it safe: false if
- * it must be refused.
+ * it must be refused. A call gate is stored with DPL 0, so that using it
+ * faults (#GP with the gate's selector) and can be emulated; its real DPL
+ * travels in the RPL of its target selector, as Xen stores it.
  */
 static bool check_descriptor(uint32_t *a, uint32_t *b)
 {
-    (void)a;
+    unsigned int dpl = 3, cs;                   /* DPLs below 3: raised */
+
     if ( !(*b & DESC_P) )
-        return true;                    /* cannot be loaded */
+        return true;                            /* cannot be loaded */
+    *b = (*b & ~DESC_DPL_MASK) | (dpl << 13);
     if ( *b & DESC_S )
-    {
-        *b |= DESC_DPL_MASK;            /* code and data: DPL 3 */
-        return true;
-    }
-    return DESC_TYPE(*b) == 0;          /* system: only the null type */
+        return true;                            /* code and data: DPL 3 */
+    if ( DESC_TYPE(*b) == 0 )
+        return true;                            /* the null type (a gate's top half) */
+    if ( DESC_TYPE(*b) != 0xc )
+        return false;                           /* system: only call gates */
+    cs = *a >> 16;
+    if ( !gate_selector_ok(cs) || (*b & 0xff) )
+        return false;                           /* bad target, reserved bits */
+    *b &= ~DESC_DPL_MASK;
+    cs = (cs & ~3u) | dpl;
+    *a = (*a & 0xffffu) | (cs << 16);
+    return true;
 }
 
 static bool check_desc64(uint64_t *d)

@@ -73,8 +73,9 @@ static int get_l1e_refs(intpte_t e, struct domain *d)
         return -EINVAL;
     if ( (e & _PAGE_RW) && get_page_type(pg, PGT_writable_page) )
     {
+        /* A page table or descriptor page: busy with another type. */
         put_page(pg);
-        return -EINVAL;
+        return -EBUSY;
     }
     return 0;
 }
