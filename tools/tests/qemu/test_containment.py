@@ -10,6 +10,7 @@ The guests are helpers from tools/tests/guests (directories starting with
 
 import os
 import re
+import shutil
 import subprocess
 
 import pytest
@@ -95,3 +96,26 @@ def test_q_and_e_keys_show_pv_state(machine, helper_guests):
     assert search(r"^\(XEN\) d0: 2-level ABI, 3 port\(s\) bound", e), e
     assert search(r"^\(XEN\) +%d .* v0 +virq 0$" % virq, e), e
     assert search(r"^\(XEN\) +%d .* v0 +ipi$" % ipi, e), e
+
+
+def test_interdomain_channel_between_two_domains(machine, helper_guests):
+    """dom0 offers a port to d1, d1 binds it and signals, dom0 answers:
+    events cross between two real domains; 'e' shows both ends."""
+    subprocess.run(["make", "-s", "-C", os.path.join(ROOT, "tools", "tests", "guests"), "_pair"],
+                   check=True, timeout=300)
+    pair = os.path.join(GUESTS, "_pair")
+    # The ISO wants distinct module names: the domU gets a copy.
+    copy = os.path.join(GUESTS, "_pair-domu")
+    shutil.copyfile(pair, copy)
+    m = machine(options=DEFAULT_OPTIONS + " domu_modules=1 domu_mem=16M", smp=2,
+                modules=[(pair, ""), (copy, "")])
+    offer = m.wait_for(r"^pair: dom0 offers port (\d+) to d1\n")
+    bound = m.wait_for(r"^\(d1\) pair: d1 bound port (\d+) to d0 port (\d+)\n")
+    assert bound.group(2) == offer.group(1), m.tail()
+    m.wait_for(r"^pair: dom0 got d1's event on port %s\n" % offer.group(1))
+    m.wait_for(r"^\(d1\) pair: d1 got d0's answer\n")
+    m.wait_for(r"^\(d1\) Test result: SUCCESS")
+    e = key_output(m, "e", r"^\(XEN\) +%s .*interdomain, d0 port %s$" % (bound.group(1),
+                                                                       offer.group(1)))
+    assert search(r"^\(XEN\) +%s .*interdomain, d1 port %s$" % (offer.group(1), bound.group(1)),
+                  e), e

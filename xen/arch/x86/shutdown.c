@@ -225,6 +225,7 @@ void hwdom_shutdown(unsigned int reason)
     {
     case SHUTDOWN_poweroff:
         printk("Hardware domain halted: halting machine\n");
+        smp_send_stop();                /* every CPU, not only this one */
         machine_halt();
     case SHUTDOWN_reboot:
         printk("Hardware domain shut down: rebooting machine\n");
