@@ -41,6 +41,8 @@
 #include <asm/xstate.h>
 #include <xen/domain_page.h>
 #include <xen/event.h>
+#include <xen/percpu.h>
+#include <xen/smp.h>
 #include <xen/vcpu_timer.h>
 #include <xen/xmalloc.h>
 #include <asm/smpboot.h>
@@ -148,12 +150,15 @@ void arch_vcpu_destroy(struct vcpu *v)
  * registered vcpu_info), so that its memory can be released. The domain
  * is paused for good (domain_kill).
  */
+static void sync_lazy_page_tables(struct domain *d);
+
 void arch_domain_relinquish_resources(struct domain *d)
 {
     struct vcpu *v;
 
     if ( !d->arch.is_pv )
         return;
+    sync_lazy_page_tables(d);
     for_each_vcpu ( d, v )
     {
         pv_destroy_gdt(v);
@@ -182,6 +187,51 @@ void arch_dump_vcpu(const struct vcpu *v)
            v->vcpu_info->evtchn_upcall_pending, v->vcpu_info->evtchn_upcall_mask,
            pv->guest_table, pv->guest_table_user, pv->gdt_ents,
            (v->is_running && v != current) ? " (running: registers as of its last switch)" : "");
+}
+
+/*
+ * The idle vCPU runs on whatever page tables the pCPU had: every guest L4
+ * carries the hypervisor's slots, and the common case, a vCPU blocking and
+ * being woken on the same pCPU, then costs no page-table switch (each one
+ * flushes the TLB). lazy_pt_domain says whose tables an idle pCPU still
+ * has loaded; before a domain's page tables are released every pCPU that
+ * still runs on them moves to idle_pg_table.
+ */
+static DEFINE_PER_CPU(struct domain *, lazy_pt_domain);
+
+static void load_cr3(unsigned long cr3)
+{
+    if ( read_cr3() != cr3 )
+        write_cr3(cr3);
+}
+
+static void drop_lazy_pt(void *arg)
+{
+    struct domain *d = arg;
+
+    if ( this_cpu(lazy_pt_domain) != d )
+        return;
+    this_cpu(lazy_pt_domain) = NULL;
+    if ( is_idle_vcpu(current) )
+        write_cr3(__pa(idle_pg_table));
+}
+
+static void sync_lazy_page_tables(struct domain *d)
+{
+    cpumask_t mask;
+    unsigned int cpu;
+
+    cpumask_clear(&mask);
+    for_each_online_cpu ( cpu )
+        if ( per_cpu(lazy_pt_domain, cpu) == d )
+            cpumask_set_cpu(cpu, &mask);
+    if ( cpumask_test_cpu(smp_processor_id(), &mask) )
+    {
+        drop_lazy_pt(d);
+        cpumask_clear_cpu(smp_processor_id(), &mask);
+    }
+    if ( !cpumask_empty(&mask) )
+        on_selected_cpus(&mask, drop_lazy_pt, d, true);
 }
 
 /* ---- Switching PV register state ---- */
@@ -242,7 +292,8 @@ static void pv_ctxt_switch_to(struct vcpu *n)
     bool ok = true;
 
     *regs = pv->user_regs;
-    write_cr3(n->arch.cr3);
+    load_cr3(n->arch.cr3);
+    this_cpu(lazy_pt_domain) = NULL;
     gdt_window_set_frames(pv->gdt_frames, DIV_ROUND_UP(pv->gdt_ents, 512));
     ok &= LOAD_SEL(ds, regs->ds);
     ok &= LOAD_SEL(es, regs->es);
@@ -308,7 +359,11 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
         pv_ctxt_switch_to(next);
     else
     {
-        write_cr3(__pa(idle_pg_table));
+        /* Keep prev's page tables (see lazy_pt_domain). */
+        if ( prev->domain->arch.is_pv )
+            this_cpu(lazy_pt_domain) = prev->domain;
+        else if ( !this_cpu(lazy_pt_domain) )
+            load_cr3(__pa(idle_pg_table));
         gdt_window_set_frames(NULL, 0);
     }
     set_current(next);

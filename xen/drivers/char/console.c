@@ -16,17 +16,31 @@
  * writes the whole ring to them, so nothing printed during early boot is
  * lost, whatever the order of command-line parsing and device set-up.
  *
- * Locking: none yet. Only the boot CPU runs until SMP bring-up, which will
- * add a console lock taken by printk() and broken by panic() through
- * console_force_unlock().
+ * Locking: console_lock serialises everything that formats or emits text
+ * (printk, guest output), so lines from different CPUs never interleave.
+ * It is recursive, so that a printk from an NMI or fault on the CPU that
+ * holds it goes through instead of deadlocking, always taken with
+ * interrupts off, and broken by panic() through console_force_unlock().
  */
 #include <xen/console.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
 #include <xen/param.h>
+#include <xen/spinlock.h>
 #include <xen/string.h>
 
 #define CONRING_SIZE (1u << 15)    /* power of two */
+
+static DEFINE_SPINLOCK(console_lock);
+
+#define console_lock_irqsave(flags) do {        \
+        local_irq_save(flags);                  \
+        spin_lock_recursive(&console_lock);     \
+    } while ( 0 )
+#define console_unlock_irqrestore(flags) do {   \
+        spin_unlock_recursive(&console_lock);   \
+        local_irq_restore(flags);               \
+    } while ( 0 )
 #define LINE_PREFIX  "(XEN) "
 
 static char conring[CONRING_SIZE];
@@ -147,7 +161,9 @@ void console_write_guest(unsigned int domid, const char *s, size_t len)
     static unsigned int last_domid = ~0u;
     char prefix[16];
     size_t i = 0;
+    unsigned long flags;
 
+    console_lock_irqsave(flags);
     if ( !at_line_start && last_domid != domid )
     {
         emit("\n", 1);
@@ -165,6 +181,7 @@ void console_write_guest(unsigned int domid, const char *s, size_t len)
         at_line_start = nl != NULL;
         i += n;
     }
+    console_unlock_irqrestore(flags);
 }
 
 /* Strip a "<N>" level prefix; returns the level, or -1 if there is none. */
@@ -184,8 +201,10 @@ void vprintk(const char *fmt, va_list args)
 {
     static char buf[1024];
     const char *msg = buf;
+    unsigned long flags;
     int level;
 
+    console_lock_irqsave(flags);
     vscnprintf(buf, sizeof(buf), fmt, args);
     level = take_level(&msg);
     if ( level >= 0 )
@@ -198,6 +217,7 @@ void vprintk(const char *fmt, va_list args)
     else if ( *msg )
         /* Track line boundaries of suppressed text too. */
         at_line_start = msg[strlen(msg) - 1] == '\n';
+    console_unlock_irqrestore(flags);
 }
 
 void printk(const char *fmt, ...)
@@ -271,6 +291,7 @@ void console_init(void)
 
 void console_force_unlock(void)
 {
-    /* Nothing to break until the console lock exists (see Locking above). */
+    /* Whoever held it will never release it: take it over. */
+    spin_lock_init(&console_lock);
     console_init();
 }
