@@ -162,10 +162,8 @@ void arch_domain_relinquish_resources(struct domain *d)
     for_each_vcpu ( d, v )
     {
         pv_destroy_gdt(v);
-        if ( v->arch.pv.guest_table_user )
-            put_page_and_type(mfn_to_page(_mfn(v->arch.pv.guest_table_user)));
-        if ( v->arch.pv.guest_table )
-            put_page_and_type(mfn_to_page(_mfn(v->arch.pv.guest_table)));
+        pv_put_l4_base(v->arch.pv.guest_table_user);
+        pv_put_l4_base(v->arch.pv.guest_table);
         v->arch.pv.guest_table_user = v->arch.pv.guest_table = 0;
         unmap_vcpu_info(v);
     }

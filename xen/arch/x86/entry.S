@@ -36,21 +36,7 @@ GLOBAL(entry_stubs)
 END(entry_stubs)
 
 ENTRY(handle_exception)
-        push    %rdi
-        push    %rsi
-        push    %rdx
-        push    %rcx
-        push    %rax
-        push    %r8
-        push    %r9
-        push    %r10
-        push    %r11
-        push    %rbx
-        push    %rbp
-        push    %r12
-        push    %r13
-        push    %r14
-        push    %r15
+        SAVE_GPRS
         cld
         mov     %rsp, %rdi
         /* The frame is 8 bytes off 16-byte alignment here. */
@@ -59,21 +45,7 @@ ENTRY(handle_exception)
         add     $8, %rsp
         testb   $3, REGS_cs(%rsp)
         jnz     return_to_guest
-        pop     %r15
-        pop     %r14
-        pop     %r13
-        pop     %r12
-        pop     %rbp
-        pop     %rbx
-        pop     %r11
-        pop     %r10
-        pop     %r9
-        pop     %r8
-        pop     %rax
-        pop     %rcx
-        pop     %rdx
-        pop     %rsi
-        pop     %rdi
+        RESTORE_GPRS
         add     $8, %rsp                /* error code and vector */
         iretq
 END(handle_exception)

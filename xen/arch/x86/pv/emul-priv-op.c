@@ -67,6 +67,7 @@
  * Locking: none; this works on current and the pCPU it runs on.
  */
 #include <asm/current.h>
+#include <asm/page.h>
 #include <asm/i387.h>
 #include <asm/msr-index.h>
 #include <asm/processor.h>
@@ -442,11 +443,6 @@ static bool host_is_amd(void)
     return host_vendor_is(VENDOR_AMD_EBX) || host_vendor_is(VENDOR_HYGON_EBX);
 }
 
-static bool canonical(uint64_t va)
-{
-    return ((int64_t)va >> 47) == 0 || ((int64_t)va >> 47) == -1;
-}
-
 static uint64_t guest_misc_enable(uint64_t host)
 {
     host &= ~(MISC_ENABLE_PERF_AVAIL | MISC_ENABLE_MONITOR);
@@ -522,7 +518,7 @@ static int write_msr(struct vcpu *v, uint32_t msr, uint64_t val)
     case MSR_FS_BASE:
     case MSR_GS_BASE:
     case MSR_SHADOW_GS_BASE:
-        if ( !canonical(val) )
+        if ( !is_canonical_address(val) )
             return -EPERM;
         if ( msr == MSR_SHADOW_GS_BASE )
         {

@@ -33,43 +33,6 @@
 #include <asm/traps.h>
 #include <asm/uaccess.h>
 
-/* Push the general registers below an error code/vector slot at rsp. */
-.macro SAVE_GPRS
-        push    %rdi
-        push    %rsi
-        push    %rdx
-        push    %rcx
-        push    %rax
-        push    %r8
-        push    %r9
-        push    %r10
-        push    %r11
-        push    %rbx
-        push    %rbp
-        push    %r12
-        push    %r13
-        push    %r14
-        push    %r15
-.endm
-
-.macro RESTORE_GPRS
-        pop     %r15
-        pop     %r14
-        pop     %r13
-        pop     %r12
-        pop     %rbp
-        pop     %rbx
-        pop     %r11
-        pop     %r10
-        pop     %r9
-        pop     %r8
-        pop     %rax
-        pop     %rcx
-        pop     %rdx
-        pop     %rsi
-        pop     %rdi
-.endm
-
 /*
  * Build the frame of a syscall entry: the guest's rsp is saved straight
  * into the frame, then rsp moves onto the frame. cs/ss: what the guest

@@ -20,17 +20,13 @@
  * Locking: none; current only.
  */
 #include <asm/current.h>
+#include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/pv/hypercall.h>
 #include <asm/pv/traps.h>
 #include <xen/guest_access.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
-
-static bool canonical(unsigned long va)
-{
-    return ((long)va >> 47) == 0 || ((long)va >> 47) == -1;
-}
 
 long do_iret(void)
 {
@@ -43,7 +39,7 @@ long do_iret(void)
         pv_crash(v, regs, "iret: the frame on the guest stack is unreadable");
         return -EFAULT;
     }
-    if ( !canonical(ctx.rip) || !canonical(ctx.rsp) )
+    if ( !is_canonical_address(ctx.rip) || !is_canonical_address(ctx.rsp) )
     {
         pv_crash(v, regs, "iret: non-canonical rip or rsp in the frame");
         return -EINVAL;

@@ -17,6 +17,7 @@
  * Locking: none; current only.
  */
 #include <asm/current.h>
+#include <asm/page.h>
 #include <asm/msr-index.h>
 #include <asm/processor.h>
 #include <asm/pv/hypercall.h>
@@ -36,11 +37,6 @@ long do_fpu_taskswitch(int set)
     if ( set )
         write_cr0(read_cr0() | X86_CR0_TS);
     return 0;
-}
-
-static bool canonical(unsigned long va)
-{
-    return ((long)va >> 47) == 0 || ((long)va >> 47) == -1;
 }
 
 /*
@@ -72,7 +68,7 @@ long do_set_segment_base(unsigned int which, unsigned long base)
     struct vcpu *v = current;
     struct pv_vcpu *pv = &v->arch.pv;
 
-    if ( which != SEGBASE_GS_USER_SEL && !canonical(base) )
+    if ( which != SEGBASE_GS_USER_SEL && !is_canonical_address(base) )
         return -EINVAL;
 
     switch ( which )

@@ -208,6 +208,60 @@ static int preempted_count(unsigned int *count, XEN_GUEST_HANDLE_PARAM(void) pdo
     return 0;
 }
 
+/*
+ * mmu_update and mmuext_op: count items of item_size at list, each done
+ * by one() in order, stopping at the first failure. *pdone gets how many
+ * succeeded in all (across continuations); a preempted batch continues
+ * itself with the rest.
+ */
+static long run_batch(unsigned int op, XEN_GUEST_HANDLE_PARAM(void) list,
+                      size_t item_size, unsigned int count,
+                      XEN_GUEST_HANDLE_PARAM(void) pdone, unsigned int foreigndom,
+                      int (*one)(const void *item, struct domain *d))
+{
+    struct domain *d = current->domain;
+    union {
+        struct mmu_update u;
+        struct mmuext_op e;
+    } item;
+    const char *items = list.p;
+    unsigned int i, done_before;
+    int rc;
+
+    ASSERT(item_size <= sizeof(item));
+    if ( foreigndom != DOMID_SELF && foreigndom != d->domain_id )
+        return -EOPNOTSUPP;         /* foreign updates: the PV MM work */
+    rc = preempted_count(&count, pdone, &done_before);
+    if ( rc )
+        return rc;
+
+    for ( i = 0; i < count; i++ )
+    {
+        if ( i && hypercall_preempt_check() )
+            break;
+        if ( raw_copy_from_guest(&item, items + (size_t)i * item_size, item_size) )
+        {
+            rc = -EFAULT;
+            break;
+        }
+        rc = one(&item, d);
+        if ( rc )
+            break;
+    }
+    if ( !guest_handle_is_null(pdone) )
+    {
+        unsigned int done = done_before + i;
+
+        if ( raw_copy_to_guest(pdone.p, &done, sizeof(done)) )
+            return -EFAULT;
+    }
+    if ( !rc && i < count )
+        return hypercall_create_continuation(op, "hihi", items + (size_t)i * item_size,
+                                             (count - i) | PREEMPTED, pdone.p,
+                                             foreigndom);
+    return rc;
+}
+
 /* ---- mmu_update ---- */
 
 static int mmu_update_one(const struct mmu_update *req, struct domain *d)
@@ -249,75 +303,54 @@ static int mmu_update_one(const struct mmu_update *req, struct domain *d)
     }
 }
 
+static int mmu_update_item(const void *item, struct domain *d)
+{
+    return mmu_update_one(item, d);
+}
+
 long do_mmu_update(XEN_GUEST_HANDLE_PARAM(void) ureqs, unsigned int count,
                    XEN_GUEST_HANDLE_PARAM(void) pdone, unsigned int foreigndom)
 {
-    XEN_GUEST_HANDLE_PARAM(mmu_update_t) reqs = guest_handle_cast(ureqs, mmu_update_t);
-    struct domain *d = current->domain;
-    struct mmu_update req;
-    unsigned int i, done_before;
-    int rc = 0;
-
-    rc = preempted_count(&count, pdone, &done_before);
-    if ( rc )
-        return rc;
-
-    if ( foreigndom != DOMID_SELF && foreigndom != d->domain_id )
-        return -EOPNOTSUPP;         /* foreign updates: the PV MM work */
-
-    for ( i = 0; i < count; i++ )
-    {
-        if ( i && hypercall_preempt_check() )
-            break;
-        if ( copy_from_guest_offset(&req, reqs, i, 1) )
-        {
-            rc = -EFAULT;
-            break;
-        }
-        rc = mmu_update_one(&req, d);
-        if ( rc )
-            break;
-    }
-    if ( !guest_handle_is_null(pdone) )
-    {
-        unsigned int done = done_before + i;
-
-        if ( raw_copy_to_guest(pdone.p, &done, sizeof(done)) )
-            return -EFAULT;
-    }
-    if ( !rc && i < count )
-        return hypercall_create_continuation(__HYPERVISOR_mmu_update, "hihi",
-                                             reqs.p + i, (count - i) | PREEMPTED, pdone.p,
-                                             foreigndom);
-    return rc;
+    return run_batch(__HYPERVISOR_mmu_update, ureqs, sizeof(struct mmu_update),
+                     count, pdone, foreigndom, mmu_update_item);
 }
 
 /* ---- mmuext_op ---- */
 
-/* A base pointer: an L4 of d's that is already a validated L4. */
-static int set_baseptr(struct vcpu *v, unsigned long mfn, bool user)
+int pv_get_l4_base(struct domain *d, unsigned long mfn)
 {
-    struct domain *d = v->domain;
     struct page_info *pg;
-    unsigned long old = user ? v->arch.pv.guest_table_user
-                             : v->arch.pv.guest_table;
     unsigned long t;
 
-    if ( user && !mfn )
-        pg = NULL;
-    else
-    {
-        if ( !mfn_valid(_mfn(mfn)) )
-            return -EINVAL;
-        pg = mfn_to_page(_mfn(mfn));
-        t = pg->u.inuse.type_info;
-        if ( page_get_owner(pg) != d || (t & PGT_type_mask) != PGT_l4_page_table ||
-             !(t & PGT_validated) )
-            return -EINVAL;
-        if ( !get_page_and_type(pg, d, PGT_l4_page_table) )
-            return -EINVAL;
-    }
+    if ( !mfn_valid(_mfn(mfn)) )
+        return -EINVAL;
+    pg = mfn_to_page(_mfn(mfn));
+    t = pg->u.inuse.type_info;
+    if ( page_get_owner(pg) != d || (t & PGT_type_mask) != PGT_l4_page_table ||
+         !(t & PGT_validated) )
+        return -EINVAL;
+    return get_page_and_type(pg, d, PGT_l4_page_table) ? 0 : -EINVAL;
+}
 
+void pv_put_l4_base(unsigned long mfn)
+{
+    if ( mfn )
+        put_page_and_type(mfn_to_page(_mfn(mfn)));
+}
+
+/* A new kernel or user base pointer (user: 0 for none). */
+static int set_baseptr(struct vcpu *v, unsigned long mfn, bool user)
+{
+    unsigned long old = user ? v->arch.pv.guest_table_user
+                             : v->arch.pv.guest_table;
+
+    if ( mfn || !user )
+    {
+        int rc = pv_get_l4_base(v->domain, mfn);
+
+        if ( rc )
+            return rc;
+    }
     if ( user )
         v->arch.pv.guest_table_user = mfn;
     else
@@ -326,8 +359,7 @@ static int set_baseptr(struct vcpu *v, unsigned long mfn, bool user)
         v->arch.cr3 = mfn << PAGE_SHIFT;
         write_cr3(v->arch.cr3);
     }
-    if ( old )
-        put_page_and_type(mfn_to_page(_mfn(old)));
+    pv_put_l4_base(old);
     return 0;
 }
 
@@ -364,44 +396,15 @@ static int mmuext_one(const struct mmuext_op *op)
     }
 }
 
+static int mmuext_item(const void *item, struct domain *d)
+{
+    (void)d;
+    return mmuext_one(item);
+}
+
 long do_mmuext_op(XEN_GUEST_HANDLE_PARAM(void) uops, unsigned int count,
                   XEN_GUEST_HANDLE_PARAM(void) pdone, unsigned int foreigndom)
 {
-    XEN_GUEST_HANDLE_PARAM(mmuext_op_t) ops = guest_handle_cast(uops, mmuext_op_t);
-    struct mmuext_op op;
-    unsigned int i, done_before;
-    int rc = 0;
-
-    rc = preempted_count(&count, pdone, &done_before);
-    if ( rc )
-        return rc;
-
-    if ( foreigndom != DOMID_SELF && foreigndom != current->domain->domain_id )
-        return -EOPNOTSUPP;
-
-    for ( i = 0; i < count; i++ )
-    {
-        if ( i && hypercall_preempt_check() )
-            break;
-        if ( copy_from_guest_offset(&op, ops, i, 1) )
-        {
-            rc = -EFAULT;
-            break;
-        }
-        rc = mmuext_one(&op);
-        if ( rc )
-            break;
-    }
-    if ( !guest_handle_is_null(pdone) )
-    {
-        unsigned int done = done_before + i;
-
-        if ( raw_copy_to_guest(pdone.p, &done, sizeof(done)) )
-            return -EFAULT;
-    }
-    if ( !rc && i < count )
-        return hypercall_create_continuation(__HYPERVISOR_mmuext_op, "hihi",
-                                             ops.p + i, (count - i) | PREEMPTED, pdone.p,
-                                             foreigndom);
-    return rc;
+    return run_batch(__HYPERVISOR_mmuext_op, uops, sizeof(struct mmuext_op),
+                     count, pdone, foreigndom, mmuext_item);
 }

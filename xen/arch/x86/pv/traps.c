@@ -31,6 +31,7 @@
  * Locking: none. Everything here works on current, on its own pCPU.
  */
 #include <asm/current.h>
+#include <asm/page.h>
 #include <asm/desc.h>
 #include <asm/i387.h>
 #include <asm/msr-index.h>
@@ -67,11 +68,6 @@ void pv_percpu_init(void)
 }
 
 /* ---- Guest kernel / user mode ---- */
-
-static bool is_canonical(unsigned long va)
-{
-    return ((long)va >> 47) == 0 || ((long)va >> 47) == -1;
-}
 
 /*
  * Switch v (current) between its kernel and user halves: the other L4,
@@ -190,7 +186,7 @@ static bool build_bounce_frame(struct vcpu *v, struct cpu_user_regs *regs,
     frame[n++] = regs->ss;
 
     sp -= n * sizeof(frame[0]);
-    if ( !is_canonical(sp) || raw_copy_to_guest((void *)sp, frame, n * 8) )
+    if ( !is_canonical_address(sp) || raw_copy_to_guest((void *)sp, frame, n * 8) )
     {
         if ( from_user )
             pv_toggle_guest_mode(v);        /* report the user-mode state */

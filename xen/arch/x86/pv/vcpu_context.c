@@ -15,6 +15,7 @@
  * vCPUs while they are down, so nothing runs on v meanwhile.
  */
 #include <asm/current.h>
+#include <asm/page.h>
 #include <asm/desc.h>
 #include <asm/mm.h>
 #include <asm/processor.h>
@@ -28,49 +29,20 @@
 #include <xen/xmalloc.h>
 #include <public/callback.h>
 
-static bool canonical(unsigned long va)
-{
-    return ((long)va >> 47) == 0 || ((long)va >> 47) == -1;
-}
-
-/* A page-table base from the context: a validated L4 of d's, referenced. */
-static int get_base(struct domain *d, unsigned long mfn, bool optional)
-{
-    struct page_info *pg;
-    unsigned long t;
-
-    if ( !mfn && optional )
-        return 0;
-    if ( !mfn_valid(_mfn(mfn)) )
-        return -EINVAL;
-    pg = mfn_to_page(_mfn(mfn));
-    t = pg->u.inuse.type_info;
-    if ( page_get_owner(pg) != d || (t & PGT_type_mask) != PGT_l4_page_table ||
-         !(t & PGT_validated) )
-        return -EINVAL;
-    return get_page_and_type(pg, d, PGT_l4_page_table) ? 0 : -EINVAL;
-}
-
-static void put_base(unsigned long mfn)
-{
-    if ( mfn )
-        put_page_and_type(mfn_to_page(_mfn(mfn)));
-}
-
 static int check_context(const struct vcpu_guest_context *c)
 {
     unsigned int i;
 
     if ( c->ldt_ents || c->gdt_ents > FIRST_RESERVED_GDT_ENTRY )
         return -EINVAL;
-    if ( !canonical(c->user_regs.rip) || !canonical(c->user_regs.rsp) ||
-         !canonical(c->event_callback_eip) || !canonical(c->failsafe_callback_eip) ||
-         !canonical(c->syscall_callback_eip) || !canonical(c->fs_base) ||
-         !canonical(c->gs_base_kernel) || !canonical(c->gs_base_user) ||
-         !canonical(c->kernel_sp) )
+    if ( !is_canonical_address(c->user_regs.rip) || !is_canonical_address(c->user_regs.rsp) ||
+         !is_canonical_address(c->event_callback_eip) || !is_canonical_address(c->failsafe_callback_eip) ||
+         !is_canonical_address(c->syscall_callback_eip) || !is_canonical_address(c->fs_base) ||
+         !is_canonical_address(c->gs_base_kernel) || !is_canonical_address(c->gs_base_user) ||
+         !is_canonical_address(c->kernel_sp) )
         return -EINVAL;
     for ( i = 0; i < 256; i++ )
-        if ( !canonical(c->trap_ctxt[i].address) )
+        if ( !is_canonical_address(c->trap_ctxt[i].address) )
             return -EINVAL;
     return 0;
 }
@@ -139,26 +111,26 @@ int arch_initialise_vcpu(struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg)
     /* Take every reference the new state needs. */
     kernel_l4 = xen_cr3_to_pfn(c->ctrlreg[3]);
     user_l4 = xen_cr3_to_pfn(c->ctrlreg[1]);
-    rc = get_base(d, kernel_l4, false);
+    rc = pv_get_l4_base(d, kernel_l4);
     if ( rc )
         goto out;
-    rc = get_base(d, user_l4, true);
+    rc = user_l4 ? pv_get_l4_base(d, user_l4) : 0;
     if ( rc )
     {
-        put_base(kernel_l4);
+        pv_put_l4_base(kernel_l4);
         goto out;
     }
     rc = pv_set_gdt(v, c->gdt_frames, c->gdt_ents);
     if ( rc )
     {
-        put_base(user_l4);
-        put_base(kernel_l4);
+        pv_put_l4_base(user_l4);
+        pv_put_l4_base(kernel_l4);
         goto out;
     }
 
     /* Commit: nothing below fails. */
-    put_base(v->arch.pv.guest_table_user);
-    put_base(v->arch.pv.guest_table);
+    pv_put_l4_base(v->arch.pv.guest_table_user);
+    pv_put_l4_base(v->arch.pv.guest_table);
     v->arch.pv.guest_table = kernel_l4;
     v->arch.pv.guest_table_user = user_l4;
     load_context(v, c);

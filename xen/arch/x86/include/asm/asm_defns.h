@@ -21,6 +21,46 @@ name:
 #define END(name) .size name, . - name
 
 /*
+ * Push / pop the general registers of a struct cpu_user_regs (asm/regs.h)
+ * below its error-code slot, in the field order that struct fixes.
+ */
+.macro SAVE_GPRS
+        push    %rdi
+        push    %rsi
+        push    %rdx
+        push    %rcx
+        push    %rax
+        push    %r8
+        push    %r9
+        push    %r10
+        push    %r11
+        push    %rbx
+        push    %rbp
+        push    %r12
+        push    %r13
+        push    %r14
+        push    %r15
+.endm
+
+.macro RESTORE_GPRS
+        pop     %r15
+        pop     %r14
+        pop     %r13
+        pop     %r12
+        pop     %rbp
+        pop     %rbx
+        pop     %r11
+        pop     %r10
+        pop     %r9
+        pop     %r8
+        pop     %rax
+        pop     %rcx
+        pop     %rdx
+        pop     %rsi
+        pop     %rdi
+.endm
+
+/*
  * 32-bit code, paging off: turn on PAE paging with the L4 at `cr3` (an
  * operand for mov) and long mode (EFER.LME, with NX and SYSCALL), as the
  * boot CPU and every AP must alike. A far jump to a 64-bit code segment

@@ -47,6 +47,12 @@
 
 typedef uint64_t intpte_t;
 
+/* A 48-bit canonical address: bits 63-47 all equal. */
+static inline bool is_canonical_address(unsigned long va)
+{
+    return ((long)va >> 47) == 0 || ((long)va >> 47) == -1;
+}
+
 /*
  * Address conversions. __va() works for any address inside the direct map;
  * __pa() for direct-map and image addresses. Host unit tests map "machine

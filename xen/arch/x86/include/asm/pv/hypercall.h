@@ -10,6 +10,8 @@
 #include <xen/types.h>
 #include <public/xen.h>
 
+struct domain;
+
 /* pv/callback.c: the virtual IDT, callbacks, kernel stack. */
 long do_set_trap_table(XEN_GUEST_HANDLE_PARAM(void) traps);
 long do_callback_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
@@ -42,6 +44,13 @@ long do_mmu_update(XEN_GUEST_HANDLE_PARAM(void) ureqs, unsigned int count,
                    XEN_GUEST_HANDLE_PARAM(void) pdone, unsigned int foreigndom);
 long do_mmuext_op(XEN_GUEST_HANDLE_PARAM(void) uops, unsigned int count,
                   XEN_GUEST_HANDLE_PARAM(void) pdone, unsigned int foreigndom);
+
+/*
+ * A page-table base pointer: a reference and an L4 type reference on mfn,
+ * which must be an already validated L4 of d's (-EINVAL otherwise).
+ */
+int pv_get_l4_base(struct domain *d, unsigned long mfn);
+void pv_put_l4_base(unsigned long mfn);      /* 0: nothing */
 
 /* pv/hypercall.c */
 long do_multicall(XEN_GUEST_HANDLE_PARAM(void) list, unsigned int nr);
