@@ -4,7 +4,9 @@
     run_guest.py [--ref|--ours] [--timeout S] [-v] NAME
 
 NAME is a directory of tools/tests/guests (the guest is built first with
-`make -C tools/tests/guests NAME`) or the path of a guest image.
+`make -C tools/tests/guests NAME`) or the path of a guest image.  The
+bench_* directories are benchmarks, not tests: they run here too, but the
+test lists leave them out and bench.py runs them on both hypervisors.
 
 --ref   boot Debian's Xen 4.17 (scripts/ref-xen.sh fetches it into build/ref/)
 --ours  boot xen/xen.gz (the default; build it first with `make xen`)
@@ -62,12 +64,20 @@ class SetupError(Exception):
     pass
 
 
+def _guest_dirs():
+    return sorted(d for d in os.listdir(HERE) if os.path.isfile(os.path.join(HERE, d, "main.c")))
+
+
 def guest_names():
     """Every test guest directory (one holding a main.c), sorted; names
-    starting with '_' are helpers, not tests (_idle is the QEMU tests' dom0)."""
-    return sorted(d for d in os.listdir(HERE)
-                  if not d.startswith("_")
-                  and os.path.isfile(os.path.join(HERE, d, "main.c")))
+    starting with '_' are helpers, not tests (_idle is the QEMU tests' dom0),
+    and names starting with 'bench_' are benchmarks (bench_names())."""
+    return [d for d in _guest_dirs() if not d.startswith(("_", "bench_"))]
+
+
+def bench_names():
+    """Every benchmark guest directory (bench_*), sorted: bench.py runs them."""
+    return [d for d in _guest_dirs() if d.startswith("bench_")]
 
 
 def read_options(name):
@@ -137,8 +147,8 @@ def run(name, ref=False, timeout=None, build=True, xen=None):
         opts = {}
         name = os.path.basename(name)
     else:
-        if name not in guest_names():
-            raise SetupError("no guest '%s' (have: %s)" % (name, " ".join(guest_names())))
+        if name not in guest_names() + bench_names():
+            raise SetupError("no guest '%s' (have: %s)" % (name, " ".join(guest_names() + bench_names())))
         opts = read_options(name)
         image = build_guest(name) if build else os.path.join(GUEST_OUT, name)
     if not os.path.isfile(image):

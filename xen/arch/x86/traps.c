@@ -329,6 +329,8 @@ void do_trap(struct cpu_user_regs *regs)
         pv_do_trap(regs);
     else if ( vec == TRAP_no_device )
         do_device_not_available(regs);
+    else if ( vec == TRAP_debug && pv_debug_in_hypervisor() )
+        return;
     else if ( !fixup_exception(regs) )
         fatal_trap(regs);
 }

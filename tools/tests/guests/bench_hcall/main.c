@@ -6,6 +6,9 @@
  * - console_write_64: CONSOLEIO_write of a 64-byte line, ns per write.
  *   The serial is slow under QEMU and every write lands in the log, so
  *   this one runs a fixed 8 warm-up writes and 7 batches of 8.
+ * - control_guest_loop: 100 multiply-adds that never leave the guest, ns
+ *   per 100.  Not a hypervisor figure: its ours/ref ratio should
+ *   be 1.0, and how far it strays shows the noise of the run.
  * Every call's result is checked.  See lib/bench.h for the method.
  */
 #include "bench.h"
@@ -21,6 +24,20 @@ static multicall_entry_t calls[MC_ENTRIES];
 /* 64 bytes with the newline; nothing that looks like a result line. */
 static const char console_line[] =
     "# bench console_write_64: a 64-byte CONSOLEIO_write ...........\n";
+
+static volatile uint64_t loop_sink;
+
+/* 100 dependent multiply-adds per call. */
+static void op_loop(unsigned long n)
+{
+    uint64_t x = loop_sink;
+    unsigned int i;
+
+    while ( n-- )
+        for ( i = 0; i < 100; i++ )
+            x = x * 6364136223846793005UL + 1442695040888963407UL;
+    loop_sink = x;
+}
 
 static void op_null(unsigned long n)
 {
@@ -70,6 +87,7 @@ int main(void)
         calls[i].args[1] = 0;
     }
 
+    bench_run("control_guest_loop", op_loop, 1, "ns/100it");
     bench_run("null_hypercall", op_null, 1, "ns/op");
     bench_run("multicall_entry", op_multicall, MC_ENTRIES, "ns/entry");
     op_console(CONSOLE_BATCH);

@@ -400,6 +400,29 @@ void pv_do_general_protection(struct cpu_user_regs *regs)
     pv_inject_or_crash(regs, TRAP_gp_fault, ec);
 }
 
+/*
+ * A #DB in hypervisor context: a data breakpoint the running PV vCPU set
+ * on its own memory, hit while the hypervisor copied to or from it. As on
+ * Xen, the hit is recorded in the guest's virtual DR6 (where it can see
+ * it) and nothing is injected; the hypervisor carries on. False if it is
+ * not such a #DB.
+ */
+bool pv_debug_in_hypervisor(void)
+{
+    struct vcpu *v = current;
+    unsigned long dr6;
+
+    if ( is_idle_vcpu(v) || !v->domain->arch.is_pv ||
+         !(v->arch.pv.debugreg[7] & 0xff) )
+        return false;
+    __asm__ __volatile__ ( "mov %%db6, %0" : "=r" (dr6) );
+    if ( !(dr6 & 0xf) )
+        return false;                       /* not a breakpoint hit */
+    __asm__ __volatile__ ( "mov %0, %%db6" :: "r" (0xffff0ff0ul) );
+    v->arch.pv.debugreg[6] |= dr6 & 0xf;
+    return true;
+}
+
 /* ---- Entry from a guest: syscall ---- */
 
 void pv_syscall_entry(struct cpu_user_regs *regs)

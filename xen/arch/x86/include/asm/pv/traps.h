@@ -29,6 +29,9 @@ void pv_iret_fault(void);
 void pv_do_trap(struct cpu_user_regs *regs);
 void pv_do_general_protection(struct cpu_user_regs *regs);
 
+/* A #DB in hypervisor context from the guest's own data breakpoint? */
+bool pv_debug_in_hypervisor(void);
+
 /* Switch current between guest kernel and user mode. */
 void pv_toggle_guest_mode(struct vcpu *v);
 
