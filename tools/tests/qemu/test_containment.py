@@ -119,3 +119,22 @@ def test_interdomain_channel_between_two_domains(machine, helper_guests):
                                                                        offer.group(1)))
     assert search(r"^\(XEN\) +%s .*interdomain, d1 port %s$" % (offer.group(1), bound.group(1)),
                   e), e
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_hypercalls_never_hurt_the_hypervisor(machine, helper_guests, seed):
+    """A domU making 100000 hypercalls with random numbers and arguments:
+    the hypervisor and dom0 live through it, whatever happens to the domU."""
+    subprocess.run(["make", "-s", "-C", os.path.join(ROOT, "tools", "tests", "guests"),
+                    "_hcall_fuzz"], check=True, timeout=300)
+    m = machine(options=DEFAULT_OPTIONS + " domu_modules=1 domu_mem=16M", smp=2,
+                modules=[(helper_guests("_idle"), ""),
+                         (os.path.join(GUESTS, "_hcall_fuzz"), "seed=%d" % seed)])
+    m.wait_for(r"^\(d1\) hcall_fuzz: state 0x[0-9a-f]+, 100000 calls\n")
+    end = m.wait_for(r"^(\(d1\) hcall_fuzz: done, \d+ calls made|\(XEN\) Domain 1 shut down: \w+)\n",
+                     timeout=120)
+    print(end.group(1))
+    q = key_output(m, "q", r"^\(XEN\) Domain 1: .*$")
+    assert "shut down" not in q[q.index("Domain 0:"):q.index("Domain 1:")], q
+    for bad in ("Xen BUG", "FATAL TRAP", "Panic on CPU", "Assertion"):
+        assert bad not in m.output, m.tail()

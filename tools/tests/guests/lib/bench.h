@@ -33,7 +33,6 @@
 #define BENCH_WARMUP_NS   20000000UL    /* 20 ms */
 #define BENCH_BATCH_NS    20000000UL    /* 20 ms per batch */
 #define BENCH_BATCHES     11            /* odd: the median is one batch */
-#define BENCH_MAX_SAMPLES 512
 
 /* Runs the measured path n times; panics on a wrong result. */
 typedef void (*bench_op_t)(unsigned long n);
