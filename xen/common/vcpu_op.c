@@ -19,7 +19,8 @@
  *   set/stop_singleshot_timer (only the calling vCPU: -EINVAL otherwise;
  *                    VCPU_SSHOTTMR_future is ignored, as in Xen 4.17.7)
  *   register_vcpu_info, register_vcpu_time_memory_area
- *   send_nmi         -ENOSYS: virtual NMIs are not delivered yet
+ *   send_nmi         a virtual NMI for v (arg must be NULL: -EINVAL), taken
+ *                    through its NMI callback (arch_vcpu_send_nmi)
  *   get_physid       -EINVAL: only for a hardware domain whose vCPUs are
  *                    pinned one to one to pCPUs (dom0_vcpus_pin), which we
  *                    do not offer
@@ -272,7 +273,10 @@ long do_vcpu_op(int cmd, unsigned int vcpuid, XEN_GUEST_HANDLE_PARAM(void) arg)
     case VCPUOP_register_vcpu_time_memory_area:
         return vcpuop_register_time_area(v, arg);
     case VCPUOP_send_nmi:
-        return -ENOSYS;
+        if ( !guest_handle_is_null(arg) )
+            return -EINVAL;
+        arch_vcpu_send_nmi(v);
+        return 0;
     case VCPUOP_get_physid:
         return -EINVAL;
     default:

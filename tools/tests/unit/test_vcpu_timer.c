@@ -184,6 +184,14 @@ int arch_initialise_vcpu(struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg)
     return 0;
 }
 
+static unsigned int nr_nmis;
+
+void arch_vcpu_send_nmi(struct vcpu *v)
+{
+    (void)v;
+    nr_nmis++;
+}
+
 long hypercall_create_continuation(unsigned int op, const char *fmt, ...)
 {
     return op;
@@ -648,7 +656,11 @@ TEST(vcpu_op_answers_for_missing_vcpus_and_unknown_commands)
     CHECK_EQ(vcpu_op(vc[0], 99, 0, NULL), -ENOSYS);
     CHECK_EQ(vcpu_op(vc[0], -1, 0, NULL), -ENOSYS);
     CHECK_EQ(vcpu_op(vc[0], 99, 7, NULL), -ENOENT);     /* vCPU first */
-    CHECK_EQ(vcpu_op(vc[0], VCPUOP_send_nmi, 1, NULL), -ENOSYS);
+    nr_nmis = 0;
+    CHECK_EQ(vcpu_op(vc[0], VCPUOP_send_nmi, 1, NULL), 0);
+    CHECK_EQ(nr_nmis, 1);
+    CHECK_EQ(vcpu_op(vc[0], VCPUOP_send_nmi, 1, &nr_nmis), -EINVAL);  /* arg must be NULL */
+    CHECK_EQ(nr_nmis, 1);
     CHECK_EQ(vcpu_op(vc[0], VCPUOP_get_physid, 0, NULL), -EINVAL);
     teardown();
 }

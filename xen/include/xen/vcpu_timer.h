@@ -129,6 +129,8 @@ void update_runstate_area(struct vcpu *v);
  * May return -ERESTART to be continued.
  */
 int arch_initialise_vcpu(struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg);
+/* VCPUOP_send_nmi: make v take a virtual NMI (arch/x86/pv/traps.c). */
+void arch_vcpu_send_nmi(struct vcpu *v);
 
 /* ---- common/vcpu_info.c ---- */
 

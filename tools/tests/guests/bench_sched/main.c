@@ -1,13 +1,16 @@
 /*
  * bench_sched: scheduler and timer paths (a benchmark, not a test).
  *
- * - sched_yield: SCHEDOP_yield with nothing else runnable (vCPU 1 is
- *   down), ns per yield;
+ * - sched_yield: SCHEDOP_yield with nothing else runnable (the options
+ *   file gives one CPU, so dom0 has one vCPU), ns per yield;
  * - timer_late_median / timer_late_p90: VCPUOP_set_singleshot_timer 1 ms
  *   ahead, then SCHEDOP_block until VIRQ_TIMER's upcall; lateness is the
  *   system time the handler reads minus the deadline, over TIMER_SAMPLES
  *   ticks after TIMER_WARMUP (in us, one decimal).  An early tick counts
  *   as 0 and is reported in the "#" line (evtchn2l checks there are none).
+ *   Under QEMU TCG some wakeups from a halted CPU come ~5 ms late on both
+ *   hypervisors (not when the guest spins instead of blocking), so the p90
+ *   swings from run to run; the median is the steadier figure.
  * See lib/bench.h for the method.
  */
 #include "bench.h"

@@ -4,7 +4,8 @@
  * (stack_switch).
  *
  * Theory of operation. These only record addresses in v->arch.pv; they
- * are used when pv/traps.c bounces the guest. Entry points must be
+ * are used when pv/traps.c bounces the guest. The NMI callback is not a
+ * separate entry point: as on Xen it is the virtual IDT's vector 2. Entry points must be
  * canonical addresses outside the hypervisor's hole, or the bounce would
  * make the final iret fault; they are checked here, when the guest sets
  * them, so that a bad one fails the hypercall instead of crashing the
@@ -16,6 +17,7 @@
  */
 #include <asm/current.h>
 #include <asm/pv/hypercall.h>
+#include <asm/traps.h>
 #include <xen/guest_access.h>
 #include <xen/hypercall.h>
 #include <xen/lib.h>
@@ -83,9 +85,15 @@ static long register_callback(const struct callback_register *reg)
         return -ENOSYS;
     if ( !entry_point_ok(reg->address) )
         return -EINVAL;
-    /* NMIs are delivered to vCPU 0 only. */
-    if ( cb == PV_CB_nmi && current->vcpu_id != 0 )
-        return -EINVAL;
+    if ( cb == PV_CB_nmi )
+    {
+        /* The NMI handler is the virtual IDT's vector 2, events masked. */
+        pv->trap_ctxt[TRAP_nmi] = (struct trap_info){
+            .vector = TRAP_nmi, .flags = 4, .cs = FLAT_KERNEL_CS,
+            .address = reg->address,
+        };
+        return 0;
+    }
     pv->callback[cb] = reg->address;
     if ( reg->flags & CALLBACKF_mask_events )
         set_bit(cb, &pv->callback_masks);
@@ -104,6 +112,8 @@ static long unregister_callback(const struct callback_unregister *unreg)
     /* The event and failsafe callbacks cannot be taken away. */
     if ( cb == PV_CB_event || cb == PV_CB_failsafe )
         return -EINVAL;
+    if ( cb == PV_CB_nmi )
+        memset(&pv->trap_ctxt[TRAP_nmi], 0, sizeof(pv->trap_ctxt[TRAP_nmi]));
     pv->callback[cb] = 0;
     clear_bit(cb, &pv->callback_masks);
     return 0;

@@ -68,8 +68,9 @@ long do_iret(void)
         regs->r11 = ctx.r11;
         regs->rcx = ctx.rcx;
     }
-    /* The guest's virtual IF. */
+    /* The guest's virtual IF; an NMI handler's iret lets NMIs in again. */
     v->vcpu_info->evtchn_upcall_mask = !(ctx.rflags & X86_EFLAGS_IF);
+    v->arch.pv.nmi_masked = false;
 
     /* The dispatcher stores our result in rax: give back the saved one. */
     return ctx.rax;

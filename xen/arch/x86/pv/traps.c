@@ -39,6 +39,7 @@
 #include <asm/pv/traps.h>
 #include <asm/traps.h>
 #include <xen/event.h>
+#include <xen/vcpu_timer.h>
 #include <xen/guest_access.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
@@ -443,6 +444,31 @@ void pv_syscall_entry(struct cpu_user_regs *regs)
         pv_inject_or_crash(regs, TRAP_invalid_op, -1);
 }
 
+/* ---- Virtual NMIs ---- */
+
+void arch_vcpu_send_nmi(struct vcpu *v)
+{
+    if ( !__atomic_exchange_n(&v->arch.pv.nmi_pending, true, __ATOMIC_SEQ_CST) )
+        vcpu_kick(v);
+}
+
+/*
+ * On the way out: a pending NMI goes to the guest's NMI handler, which is
+ * its virtual IDT's vector 2 (CALLBACKTYPE_nmi writes that entry, as on
+ * Xen), masking further NMIs until the guest's next iret. Without a
+ * handler it is dropped, as on Xen.
+ */
+static void deliver_nmi(struct vcpu *v)
+{
+    struct pv_vcpu *pv = &v->arch.pv;
+
+    if ( !pv->nmi_pending || pv->nmi_masked || pv->trap_bounce.flags )
+        return;
+    pv->nmi_pending = false;
+    if ( pv_inject_trap(v, TRAP_nmi, -1) )
+        pv->nmi_masked = true;
+}
+
 /* ---- The way out ---- */
 
 /*
@@ -462,6 +488,7 @@ int pv_exit_to_guest(void)
         return 1;
     }
 
+    deliver_nmi(v);
     if ( tb->flags )
     {
         struct trap_bounce t = *tb;

@@ -104,6 +104,13 @@ struct pv_vcpu {
 
     /* Has the vCPU been given its state (builder or VCPUOP_initialise)? */
     bool initialised;
+
+    /*
+     * Virtual NMIs: one may be pending; while the guest's NMI callback
+     * runs (until its next iret hypercall) further ones wait.
+     */
+    bool nmi_pending;
+    bool nmi_masked;
 };
 
 struct arch_vcpu {
