@@ -7,7 +7,8 @@
 #   make test T=x   only the tests whose name contains x (unit and QEMU)
 #   make test-ref   the PV test guests on the reference, Debian's Xen 4.17
 #                   (downloaded with apt-get on first use); T=x selects
-#   make bench      benchmarks (scheduler simulator figures)
+#   make bench      benchmarks: scheduler simulator figures; PV micro-benchmarks
+#                   on ours and on Xen 4.17 in one run, as ratios
 #   make clean
 #
 # Variables: debug=y|n (Config.mk), XEN_OPTS (hypervisor options for `make
@@ -60,8 +61,9 @@ test-qemu: deps
 	$(MAKE) xen
 	$(PYTHON) -m pytest -q tools/tests/qemu $(if $(T),-k "$(T)")
 
-bench: deps
+bench: deps xen
 	$(MAKE) -C tools/tests/unit bench
+	$(PYTHON) tools/tests/guests/bench.py
 
 clean:
 	$(MAKE) -C xen clean
