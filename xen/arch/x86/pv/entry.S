@@ -15,6 +15,8 @@
  *     two instructions while the guest's GS base waits in the shadow MSR.
  *     No exception can occur between the two swapgs; an NMI can, and the
  *     NMI path does not use GS.
+ *   - sysenter (Intel only): sysenter_enter, on the frame MSR_SYSENTER_ESP
+ *     points at.
  *   - exceptions and interrupts: the IDT stubs of ../entry.S. The CPU
  *     switches to the TSS rsp0, which is the frame's es field, so the
  *     hardware part lands in the frame and handle_exception saves the rest
@@ -73,6 +75,29 @@ ENTRY(cstar_enter)
         call    pv_syscall_entry
         jmp     return_to_guest
 END(cstar_enter)
+
+/*
+ * sysenter from guest user code (Intel CPUs; AMD's long mode has none).
+ * The CPU switched to MSR_SYSENTER_ESP, this pCPU's guest frame, and
+ * saved nothing: the guest kernel's sysenter callback knows where its own
+ * user code entered (Linux's vDSO convention), so rip and rsp are 0, as on
+ * Xen.
+ */
+ENTRY(sysenter_enter)
+        pushq   $FLAT_RING3_DS32                /* regs.ss */
+        pushq   $0                              /* regs.rsp */
+        pushq   $(X86_EFLAGS_IF | X86_EFLAGS_MBS) /* regs.rflags */
+        pushq   $FLAT_RING3_CS32                /* regs.cs */
+        pushq   $0                              /* regs.rip */
+        pushq   $0
+        movl    $TRAP_sysenter, 4(%rsp)         /* regs.entry_vector */
+        SAVE_GPRS
+        cld
+        mov     %rsp, %rdi
+        sti
+        call    pv_sysenter_entry
+        jmp     return_to_guest
+END(sysenter_enter)
 
 ENTRY(return_to_guest)
         /* %rbx = this pCPU's cpu_info; the stack restarts just below it. */

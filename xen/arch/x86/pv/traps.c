@@ -45,7 +45,7 @@
 #include <xen/sched.h>
 #include <xen/softirq.h>
 
-extern const char lstar_enter[], cstar_enter[];
+extern const char lstar_enter[], cstar_enter[], sysenter_enter[];
 
 /* rflags bits the guest never gets: it runs with IOPL 0 and IF on. */
 #define GUEST_RFLAGS_CLEAR (X86_EFLAGS_IOPL | X86_EFLAGS_NT | X86_EFLAGS_RF | \
@@ -66,6 +66,10 @@ void pv_percpu_init(void)
     wrmsr(MSR_FMASK, X86_EFLAGS_IF | X86_EFLAGS_TF | X86_EFLAGS_DF |
                      X86_EFLAGS_NT | X86_EFLAGS_AC | X86_EFLAGS_IOPL);
     wrmsr(MSR_SHADOW_GS_BASE, (unsigned long)ci);
+    /* sysenter lands on this pCPU's guest frame (CPUINFO_rsp0 = its top). */
+    wrmsr(MSR_IA32_SYSENTER_CS, __HYPERVISOR_CS);
+    wrmsr(MSR_IA32_SYSENTER_ESP, (unsigned long)&ci->guest_cpu_user_regs.es);
+    wrmsr(MSR_IA32_SYSENTER_EIP, (unsigned long)sysenter_enter);
 }
 
 /* ---- Guest kernel / user mode ---- */
@@ -442,6 +446,15 @@ void pv_syscall_entry(struct cpu_user_regs *regs)
     regs->rflags &= ~X86_EFLAGS_DF;
     if ( !pv_bounce_callback(v, cb, 0) )
         pv_inject_or_crash(regs, TRAP_invalid_op, -1);
+}
+
+/* sysenter: to the guest's sysenter callback, or #GP(0) without one. */
+void pv_sysenter_entry(struct cpu_user_regs *regs)
+{
+    struct vcpu *v = current;
+
+    if ( !pv_bounce_callback(v, PV_CB_sysenter, 0) )
+        pv_inject_or_crash(regs, TRAP_gp_fault, 0);
 }
 
 /* ---- Virtual NMIs ---- */

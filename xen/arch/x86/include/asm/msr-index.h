@@ -9,6 +9,9 @@
 #define  EFER_LME           (1u << 8)
 #define  EFER_LMA           (1u << 10)
 #define  EFER_NXE           (1u << 11)
+#define MSR_IA32_SYSENTER_CS  0x00000174
+#define MSR_IA32_SYSENTER_ESP 0x00000175
+#define MSR_IA32_SYSENTER_EIP 0x00000176
 #define MSR_STAR            0xc0000081
 #define MSR_LSTAR           0xc0000082
 #define MSR_CSTAR           0xc0000083

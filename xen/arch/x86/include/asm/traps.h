@@ -35,6 +35,8 @@
 #define INT80_VECTOR          0x80
 /* entry_vector of a frame built by the syscall entry (not an IDT vector). */
 #define TRAP_syscall          256
+/* entry_vector of a frame built by the sysenter entry. */
+#define TRAP_sysenter         257
 
 #ifndef __ASSEMBLY__
 #include <asm/regs.h>

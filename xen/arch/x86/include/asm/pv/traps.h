@@ -23,6 +23,7 @@ void pv_percpu_init(void);
 
 /* Entries (pv/entry.S calls these). */
 void pv_syscall_entry(struct cpu_user_regs *regs);
+void pv_sysenter_entry(struct cpu_user_regs *regs);
 int pv_exit_to_guest(void);
 void pv_iret_fault(void);
 /* An exception from guest mode (do_trap hands it over). */
