@@ -14,6 +14,8 @@
 #include <xen/sched.h>
 #include <xen/vcpu.h>
 #include <xen/version.h>
+#include <xen/memory.h>
+#include <xen/grant_table.h>
 
 #include "abi_libxen.h"
 

@@ -9,3 +9,5 @@
 #include <public/callback.h>
 #include <public/physdev.h>
 #include <public/event_channel.h>
+#include <public/memory.h>
+#include <public/grant_table.h>

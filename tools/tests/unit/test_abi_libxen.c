@@ -12,6 +12,8 @@
 #include <public/sched.h>
 #include <public/vcpu.h>
 #include <public/version.h>
+#include <public/memory.h>
+#include <public/grant_table.h>
 #include <stddef.h>
 #include <stdio.h>
 
