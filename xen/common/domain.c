@@ -36,6 +36,7 @@
 #include <xen/sched-if.h>
 #include <xen/domain_page.h>
 #include <xen/event.h>
+#include <xen/grant_table.h>
 #include <xen/sched.h>
 #include <xen/shutdown.h>
 #include <xen/spinlock.h>
@@ -283,6 +284,8 @@ int domain_create(domid_t domid, const struct domain_create_args *args,
     rc = evtchn_domain_init(d);
     if ( rc )
         goto fail_arch;
+    if ( args->pv_guest && (rc = grant_table_init(d)) )
+        goto fail_evtchn;
 
     write_lock(&domlist_lock);
     if ( find_locked(domid) )
@@ -298,6 +301,7 @@ int domain_create(domid_t domid, const struct domain_create_args *args,
     return 0;
 
  fail_evtchn:
+    grant_table_destroy(d);
     evtchn_domain_destroy(d);
     evtchn_domain_free(d);
  fail_arch:
@@ -544,8 +548,8 @@ int domain_kill(struct domain *d)
     /* For good: this pause is never undone. */
     domain_pause(d);
     evtchn_domain_destroy(d);
+    grant_table_destroy(d);
     arch_domain_relinquish_resources(d);
-    /* Grants are released here too once they exist (the PV MM issue). */
     domain_relinquish_memory(d);
     d->is_dying = DOMDYING_dead;
 

@@ -49,6 +49,7 @@
 struct cpupool;
 struct scheduler;
 struct evtchn_domain;
+struct grant_table;
 struct evtchn_fifo_vcpu;
 struct evtchn_port_ops;
 
@@ -194,6 +195,9 @@ struct domain {
     struct evtchn_domain *evtchn;
     const struct evtchn_port_ops *evtchn_port_ops;
     unsigned long poll_mask[BITS_TO_LONGS(MAX_VIRT_CPUS)]; /* vcpu_ids in SCHEDOP_poll */
+
+    /* Its grant table (common/grant_table.c), NULL for internal domains. */
+    struct grant_table *grant_table;
 
     /* VMASST_TYPE_* bits the guest enabled with vm_assist. */
     unsigned long vm_assist;

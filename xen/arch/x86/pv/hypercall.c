@@ -24,6 +24,7 @@
 #include <asm/pv/hypercall.h>
 #include <asm/pv/traps.h>
 #include <xen/event.h>
+#include <xen/grant_table.h>
 #include <xen/guest_access.h>
 #include <xen/hypercall.h>
 #include <xen/lib.h>
@@ -68,6 +69,7 @@ HC(set_segment_base, do_set_segment_base((unsigned int)a1, a2))
 HC(sched_op, do_sched_op((int)a1, HND(a2)))
 HC(callback_op, do_callback_op((int)a1, HND(a2)))
 HC(event_channel_op, do_event_channel_op((int)a1, HND(a2)))
+HC(grant_table_op, do_grant_table_op((unsigned int)a1, HND(a2), (unsigned int)a3))
 HC(physdev_op, do_physdev_op((int)a1, HND(a2)))
 HC(update_va_mapping, do_update_va_mapping(a1, a2, a3))
 HC(mmuext_op, do_mmuext_op(HND(a1), (unsigned int)a2, HND(a3), (unsigned int)a4))
@@ -96,6 +98,7 @@ static const struct hypercall_entry hypercall_table[] = {
     ENTRY(mmuext_op, true),
     ENTRY(sched_op, true),
     ENTRY(callback_op, true),
+    ENTRY(grant_table_op, true),
     ENTRY(event_channel_op, true),
     ENTRY(physdev_op, true),
 };
