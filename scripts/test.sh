@@ -28,6 +28,11 @@ if [ -z "$filter" ] || [[ "elf" == *"$filter"* ]] || [[ "$filter" == *elf* ]]; t
     echo "=== ELF loader fuzz corpus replay"
     make -s -C tools/tests/fuzz/elf replay SAN=1 || rc=1
 fi
+if [ -z "$filter" ] || [[ "$filter" == *ptwr* ]]; then
+    ran=1
+    echo "=== ptwr emulator fuzz corpus replay"
+    make -s -C tools/tests/fuzz/ptwr replay SAN=1 || rc=1
+fi
 
 echo "=== QEMU tests"
 args=(-q tools/tests/qemu)
