@@ -79,10 +79,13 @@ static unsigned int nr_entries(const struct grant_table *gt)
 
 /* ---- Setting up and tearing down ---- */
 
+static int grow_table(struct domain *d, struct grant_table *gt, unsigned int nr);
+
 int grant_table_init(struct domain *d)
 {
     struct grant_table *gt = xzalloc(struct grant_table);
     unsigned int max = opt_max_frames ? opt_max_frames : 1;
+    int rc;
 
     if ( !gt )
         return -ENOMEM;
@@ -101,7 +104,13 @@ int grant_table_init(struct domain *d)
         return -ENOMEM;
     }
     d->grant_table = gt;
-    return 0;
+    /* A table starts with one frame, as on Xen. */
+    spin_lock(&gt->lock);
+    rc = grow_table(d, gt, 1);
+    spin_unlock(&gt->lock);
+    if ( rc )
+        grant_table_destroy(d);
+    return rc;
 }
 
 /* A page shared with d: the guest may map it writable. */
@@ -291,6 +300,38 @@ static bool any_grant_in_use(const struct grant_table *gt)
     return false;
 }
 
+/*
+ * The entries' layout changes: the reserved entries (the toolstack's
+ * console and store grants) are carried over in the new form, as on
+ * Xen, and the rest of the table is cleared.
+ */
+static void convert_table(struct grant_table *gt, unsigned int to)
+{
+    struct grant_entry_v1 v1[GNTTAB_NR_RESERVED_ENTRIES];
+    union grant_entry_v2 *e2 = gt->shared[0];
+    struct grant_entry_v1 *e1 = gt->shared[0];
+    unsigned int i, f;
+
+    for ( i = 0; i < GNTTAB_NR_RESERVED_ENTRIES; i++ )
+        if ( to == 2 )
+            v1[i] = e1[i];
+        else
+            v1[i] = (struct grant_entry_v1){ .flags = e2[i].hdr.flags,
+                                             .domid = e2[i].hdr.domid,
+                                             .frame = (uint32_t)e2[i].full_page.frame };
+    for ( f = 0; f < gt->nr_frames; f++ )
+        memset(gt->shared[f], 0, PAGE_SIZE);
+    for ( i = 0; i < GNTTAB_NR_RESERVED_ENTRIES; i++ )
+        if ( to == 2 )
+        {
+            e2[i].hdr.flags = v1[i].flags;
+            e2[i].hdr.domid = v1[i].domid;
+            e2[i].full_page.frame = v1[i].frame;
+        }
+        else
+            e1[i] = v1[i];
+}
+
 static long gnttab_set_version(XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct domain *d = current->domain;
@@ -301,7 +342,11 @@ static long gnttab_set_version(XEN_GUEST_HANDLE_PARAM(void) arg)
     if ( raw_copy_from_guest(&op, arg.p, sizeof(op)) )
         return -EFAULT;
     if ( op.version != 1 && op.version != 2 )
-        return -EINVAL;
+    {
+        /* Refused, but the caller learns the version in use (as Xen). */
+        op.version = gt->version;
+        return raw_copy_to_guest(arg.p, &op, sizeof(op)) ? -EFAULT : -EINVAL;
+    }
     spin_lock(&gt->lock);
     if ( op.version != gt->version )
     {
@@ -309,11 +354,7 @@ static long gnttab_set_version(XEN_GUEST_HANDLE_PARAM(void) arg)
             rc = -EBUSY;
         else
         {
-            /* The entries' layout changes: start from a clean table. */
-            unsigned int f;
-
-            for ( f = 0; f < gt->nr_frames; f++ )
-                memset(gt->shared[f], 0, PAGE_SIZE);
+            convert_table(gt, op.version);
             gt->version = op.version;
             if ( op.version == 2 )
                 rc = grow_table(d, gt, gt->nr_frames);
@@ -413,10 +454,13 @@ static struct active_grant *active_entry(struct grant_table *gt, grant_ref_t ref
 
 /*
  * Start using rd's grant ref for the current domain: check the entry and
- * mark it in use. *frame gets the granted frame, referenced. A GNTST_*.
+ * mark it in use. *frame gets the granted frame, referenced, and
+ * [*win_off, *win_off + *win_len) the part of it granted (a v2 sub-page
+ * grant; the whole page otherwise). A GNTST_*.
  */
 static int acquire_grant(struct domain *rd, grant_ref_t ref, bool write,
-                         unsigned long *frame)
+                         unsigned long *frame, unsigned int *win_off,
+                         unsigned int *win_len)
 {
     struct grant_table *gt = rd->grant_table;
     domid_t me = current->domain->domain_id;
@@ -425,6 +469,8 @@ static int acquire_grant(struct domain *rd, grant_ref_t ref, bool write,
     unsigned long mfn;
     int rc = GNTST_okay;
 
+    *win_off = 0;
+    *win_len = PAGE_SIZE;
     spin_lock(&gt->lock);
     if ( ref >= nr_entries(gt) )
     {
@@ -434,19 +480,25 @@ static int acquire_grant(struct domain *rd, grant_ref_t ref, bool write,
     flags = entry_flags(gt, ref);
     status = entry_status(gt, ref);
     f = __atomic_load_n(flags, __ATOMIC_ACQUIRE);
+    /* Not granted, not to us, read-only: Xen says general_error. */
     if ( (f & GTF_type_mask) != GTF_permit_access || (write && (f & GTF_readonly)) )
     {
-        rc = GNTST_permission_denied;
+        rc = GNTST_general_error;
         goto out;
     }
     if ( gt->version == 2 )
     {
         union grant_entry_v2 *e = (void *)flags;
 
-        if ( e->hdr.domid != me || (f & GTF_sub_page) )
+        if ( e->hdr.domid != me )
         {
-            rc = GNTST_permission_denied;
+            rc = GNTST_general_error;
             goto out;
+        }
+        if ( f & GTF_sub_page )
+        {
+            *win_off = e->sub_page.page_off;
+            *win_len = e->sub_page.length;
         }
         mfn = e->full_page.frame;
         __atomic_fetch_or(status, bit, __ATOMIC_SEQ_CST);
@@ -456,7 +508,7 @@ static int acquire_grant(struct domain *rd, grant_ref_t ref, bool write,
             act = active_entry(gt, ref);
             if ( !(write ? act->writers : act->readers) )
                 __atomic_fetch_and(status, (uint16_t)~bit, __ATOMIC_SEQ_CST);
-            rc = GNTST_permission_denied;
+            rc = GNTST_general_error;
             goto out;
         }
     }
@@ -471,7 +523,7 @@ static int acquire_grant(struct domain *rd, grant_ref_t ref, bool write,
 
             if ( e->domid != me )
             {
-                rc = GNTST_permission_denied;
+                rc = GNTST_general_error;
                 goto out;
             }
             if ( __atomic_compare_exchange_n(flags, &seen, (uint16_t)(f | bit), false,
@@ -481,7 +533,7 @@ static int acquire_grant(struct domain *rd, grant_ref_t ref, bool write,
             if ( (f & GTF_type_mask) != GTF_permit_access ||
                  (write && (f & GTF_readonly)) )
             {
-                rc = GNTST_permission_denied;
+                rc = GNTST_general_error;
                 goto out;
             }
         }
@@ -531,6 +583,7 @@ struct copy_side {
     bool gref;
     grant_ref_t ref;
     unsigned long frame;            /* referenced */
+    unsigned int win_off, win_len;  /* the part of the frame granted */
 };
 
 static int copy_side_get(const struct gnttab_copy_ptr *p, bool is_gref, bool write,
@@ -548,7 +601,7 @@ static int copy_side_get(const struct gnttab_copy_ptr *p, bool is_gref, bool wri
         if ( !s->d )
             return GNTST_bad_domain;
         s->ref = p->u.ref;
-        rc = acquire_grant(s->d, s->ref, write, &s->frame);
+        rc = acquire_grant(s->d, s->ref, write, &s->frame, &s->win_off, &s->win_len);
         if ( rc )
         {
             put_domain(s->d);
@@ -569,6 +622,8 @@ static int copy_side_get(const struct gnttab_copy_ptr *p, bool is_gref, bool wri
     s->d = cd;
     get_domain(cd);
     s->frame = p->u.gmfn;
+    s->win_off = 0;
+    s->win_len = PAGE_SIZE;
     (void)status;
     return GNTST_okay;
 }
@@ -599,6 +654,12 @@ static int16_t do_one_copy(const struct gnttab_copy *op)
     if ( rc )
         return rc;
     rc = copy_side_get(&op->dest, op->flags & GNTCOPY_dest_gref, true, &dst);
+    /* A sub-page grant allows only its window. */
+    if ( !rc && (op->source.offset < src.win_off ||
+                 op->source.offset + op->len > src.win_off + src.win_len ||
+                 op->dest.offset < dst.win_off ||
+                 op->dest.offset + op->len > dst.win_off + dst.win_len) )
+        rc = GNTST_general_error;
     if ( !rc )
         memmove((char *)mfn_to_virt(_mfn(dst.frame)) + op->dest.offset,
                 (const char *)mfn_to_virt(_mfn(src.frame)) + op->source.offset,
