@@ -36,14 +36,26 @@
 #error "string.c must be built with -ffreestanding (see the comment above)"
 #endif
 
+/*
+ * memcpy and memset use the string instructions: one instruction per
+ * call instead of a loop per byte (which matters under emulation, and
+ * for the page clears and copies the memory ops do), 8 bytes at a time
+ * when everything is 8-byte aligned.
+ */
 void *memcpy(void *dst, const void *src, size_t n)
 {
-    unsigned char *d = dst;
-    const unsigned char *s = src;
+    void *d = dst;
 
-    while ( n-- )
-        *d++ = *s++;
+    if ( !(((uintptr_t)dst | (uintptr_t)src | n) & 7) )
+    {
+        size_t q = n / 8;
 
+        __asm__ __volatile__ ( "rep movsq"
+                               : "+D" (d), "+S" (src), "+c" (q) :: "memory" );
+    }
+    else
+        __asm__ __volatile__ ( "rep movsb"
+                               : "+D" (d), "+S" (src), "+c" (n) :: "memory" );
     return dst;
 }
 
@@ -72,11 +84,19 @@ void *memmove(void *dst, const void *src, size_t n)
 
 void *memset(void *dst, int c, size_t n)
 {
-    unsigned char *d = dst;
+    void *d = dst;
 
-    while ( n-- )
-        *d++ = (unsigned char)c;
+    if ( !(((uintptr_t)dst | n) & 7) )
+    {
+        uint64_t pattern = 0x0101010101010101ULL * (unsigned char)c;
+        size_t q = n / 8;
 
+        __asm__ __volatile__ ( "rep stosq"
+                               : "+D" (d), "+c" (q) : "a" (pattern) : "memory" );
+    }
+    else
+        __asm__ __volatile__ ( "rep stosb"
+                               : "+D" (d), "+c" (n) : "a" (c) : "memory" );
     return dst;
 }
 

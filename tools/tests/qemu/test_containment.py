@@ -134,6 +134,8 @@ def test_random_hypercalls_never_hurt_the_hypervisor(machine, helper_guests, see
     end = m.wait_for(r"^(\(d1\) hcall_fuzz: done, \d+ calls made|\(XEN\) Domain 1 shut down: \w+)\n",
                      timeout=120)
     print(end.group(1))
+    # It ends by shutting down (or crashing): let that finish before 'q'.
+    m.wait_for(r"Domain 1 shut down: \w+\n", timeout=60)
     q = key_output(m, "q", r"^\(XEN\) Domain 1: .*$")
     assert "shut down" not in q[q.index("Domain 0:"):q.index("Domain 1:")], q
     for bad in ("Xen BUG", "FATAL TRAP", "Panic on CPU", "Assertion"):

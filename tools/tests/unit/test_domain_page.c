@@ -12,6 +12,8 @@
  */
 #include <asm/m2p.h>
 #include <asm/mm.h>
+#include <asm/pgtable.h>
+#include <asm/pv/mm.h>
 #include <xen/domain_page.h>
 #include <xen/errno.h>
 #include <xen/page_list.h>
@@ -48,6 +50,22 @@ bool mfn_valid(mfn_t mfn)
 }
 
 static unsigned long free_at_start;
+
+/* What pt_validate.c and the type machinery reach outside these files. */
+intpte_t idle_pg_table[PAGETABLE_ENTRIES];
+static unsigned int nr_type_flushes;
+
+bool hypercall_preempt_check(void)
+{
+    return false;
+}
+
+void pv_type_change_flush(struct page_info *pg, unsigned long old_type)
+{
+    (void)pg;
+    (void)old_type;
+    nr_type_flushes++;
+}
 
 static void machine_up(void)
 {
@@ -272,13 +290,16 @@ TEST(type_changes_only_at_count_zero)
 {
     struct domain *d = (machine_up(), new_domain(1, 8));
     struct page_info *pg = alloc_domain_pages(d, 0, 0);
+    unsigned int flushes;
 
     CHECK(get_page(pg, d));
     CHECK(get_page(pg, d));
     CHECK(get_page(pg, d));
 
+    flushes = nr_type_flushes;
     CHECK_EQ(get_page_type(pg, PGT_writable_page), 0);
     CHECK_EQ(pg->u.inuse.type_info, PGT_writable_page | PGT_validated | 1);
+    CHECK_EQ(nr_type_flushes, flushes);         /* it had no type before */
     CHECK_EQ(get_page_type(pg, PGT_writable_page), 0);
     CHECK_EQ(tcount(pg), 2);
     CHECK_EQ(get_page_type(pg, PGT_l1_page_table), -EINVAL);
@@ -287,12 +308,12 @@ TEST(type_changes_only_at_count_zero)
     put_page_type(pg);
     CHECK_EQ(pg->u.inuse.type_info, PGT_writable_page | PGT_validated);
 
-    /* Now unused: it may become a page table, unvalidated at first. */
+    /* Now unused: it may become a page table, validated at once (an empty
+     * table is valid), after a TLB flush for its writable past. */
     CHECK_EQ(get_page_type(pg, PGT_l1_page_table), 0);
-    CHECK_EQ(pg->u.inuse.type_info, PGT_l1_page_table | 1);
-    CHECK_EQ(get_page_type(pg, PGT_l1_page_table), -EAGAIN);
-    CHECK_EQ(get_page_type(pg, PGT_writable_page), -EINVAL);
-    page_type_set_validated(pg);
+    CHECK_EQ(pg->u.inuse.type_info, PGT_l1_page_table | PGT_validated | 1);
+    CHECK_EQ(nr_type_flushes, flushes + 1);
+    CHECK(pg->count_info & PGC_page_table);
     CHECK_EQ(get_page_type(pg, PGT_l1_page_table), 0);
     CHECK_EQ(pg->u.inuse.type_info, PGT_l1_page_table | PGT_validated | 2);
     CHECK_EQ(get_page_type(pg, PGT_writable_page), -EINVAL);
@@ -302,7 +323,18 @@ TEST(type_changes_only_at_count_zero)
     CHECK_EQ(pg->u.inuse.type_info, PGT_l1_page_table);
     CHECK_EQ(get_page_type(pg, PGT_writable_page), 0);
     CHECK_EQ(type(pg), PGT_writable_page);
+    CHECK_EQ(nr_type_flushes, flushes + 2);
     put_page_type(pg);
+
+    /* A descriptor page comes back unvalidated: its taker checks it. */
+    CHECK_EQ(get_page_type(pg, PGT_seg_desc_page), 0);
+    CHECK_EQ(pg->u.inuse.type_info, PGT_seg_desc_page | 1);
+    CHECK_EQ(get_page_type(pg, PGT_seg_desc_page), -EAGAIN);
+    page_type_set_validated(pg);
+    CHECK_EQ(get_page_type(pg, PGT_seg_desc_page), 0);
+    put_page_type(pg);
+    put_page_type(pg);
+    CHECK_EQ(pg->u.inuse.type_info, PGT_seg_desc_page);
 
     pg->u.inuse.type_info = PGT_writable_page | PGT_validated | PGT_count_mask;
     CHECK_EQ(get_page_type(pg, PGT_writable_page), -EOVERFLOW);
@@ -313,7 +345,7 @@ TEST(type_changes_only_at_count_zero)
     put_page(pg);
     put_page(pg);
     put_page(pg);
-    CHECK_EQ(pg->count_info, PGC_allocated | 1);
+    CHECK_EQ(pg->count_info & ~PGC_page_table, PGC_allocated | 1);
     finish(d);
 }
 
@@ -323,7 +355,7 @@ TEST(get_and_type_undoes_the_general_reference)
     struct page_info *pg = alloc_domain_pages(d, 0, 0);
 
     CHECK(get_page_and_type(pg, d, PGT_l2_page_table));
-    page_type_set_validated(pg);
+    CHECK(pg->u.inuse.type_info & PGT_validated);
     CHECK(!get_page_and_type(pg, d, PGT_writable_page));
     CHECK_EQ(count(pg), 2);
     put_page_and_type(pg);
@@ -352,12 +384,12 @@ TEST(guest_page_rw_rules)
 
     /* A page table in use, a descriptor page in use: refused, no change. */
     CHECK(get_page_and_type(pt, d, PGT_l1_page_table));
-    page_type_set_validated(pt);
     CHECK(get_guest_page_rw(d, mfn_x(page_to_mfn(pt))) == NULL);
     CHECK_EQ(count(pt), 2);
     CHECK_EQ(tcount(pt), 1);
     put_page_and_type(pt);
     CHECK(get_page_and_type(pt, d, PGT_seg_desc_page));
+    page_type_set_validated(pt);
     CHECK(get_guest_page_rw(d, mfn_x(page_to_mfn(pt))) == NULL);
     put_page_and_type(pt);
 
@@ -413,29 +445,41 @@ TEST(shared_info_still_mapped_stays_until_unmapped)
     finish(d);
 }
 
-TEST(relinquish_frees_everything_whatever_the_counts)
+TEST(relinquish_drops_every_use_and_frees_everything)
 {
     struct domain *d = (machine_up(), new_domain(4, 64));
     struct page_info *pg = alloc_domain_pages(d, 4, 0);   /* 16 pages */
+    intpte_t *l1 = page_to_virt(&pg[1]);
     unsigned int i;
 
     for ( i = 0; i < 16; i++ )
         set_gpfn_from_mfn(page_to_mfn(&pg[i]), i);
-    /* Mapped pages, tables and a pinned L4, as the dom0 builder leaves. */
+    /* A writable mapping; an L1 mapping pages 4 (writable) and 5, pinned;
+     * a page given back but still mapped by that L1. */
     CHECK(get_page_and_type(&pg[0], d, PGT_writable_page));
-    pg[1].count_info += 2;
-    pg[1].u.inuse.type_info = PGT_l1_page_table | PGT_validated | 1;
-    pg[2].count_info += 3;
-    pg[2].u.inuse.type_info = PGT_l4_page_table | PGT_validated | PGT_pinned | 2;
-    pg[3].count_info &= ~PGC_allocated;          /* given back, still mapped */
+    l1[0] = page_to_maddr(&pg[4]) | _PAGE_PRESENT | _PAGE_RW;
+    l1[1] = page_to_maddr(&pg[5]) | _PAGE_PRESENT;
+    CHECK(get_page_and_type(&pg[1], d, PGT_l1_page_table));
+    CHECK(page_type_set_pinned(&pg[1]));
+    CHECK_EQ(count(&pg[4]), 2);
+    CHECK_EQ(tcount(&pg[4]), 1);
+    pg[5].count_info &= ~PGC_allocated;          /* given back */
+    put_page(&pg[5]);
+    CHECK_EQ(count(&pg[5]), 1);
 
     d->is_dying = DOMDYING_dying;
     CHECK_EQ(domain_relinquish_memory(d), 0);
+    /* Page 0's mapping (another domain's, say) outlives d: ownerless, it
+     * goes when that last reference does. */
+    CHECK_LOG("still has 1 references: freed when they go");
+    CHECK(!page_state_is(&pg[0], free));
+    CHECK(page_get_owner(&pg[0]) == NULL);
+    put_page_and_type(&pg[0]);
     for ( i = 0; i < 16; i++ )
     {
         CHECK(page_state_is(&pg[i], free));
         CHECK_EQ(get_gpfn_from_mfn(page_to_mfn(&pg[i])), INVALID_M2P_ENTRY);
     }
-    CHECK_LOG("d4: 16 pages relinquished (2 page or descriptor tables");
+    CHECK_LOG("d4: 16 pages relinquished (1 page or descriptor tables among them)");
     finish(d);
 }

@@ -197,10 +197,17 @@ void arch_dump_vcpu(const struct vcpu *v)
  */
 static DEFINE_PER_CPU(struct domain *, lazy_pt_domain);
 
+/*
+ * Another address space: guest user mappings are global (as on Xen, so
+ * that kernel/user toggles keep them), so a CR3 write alone would leave
+ * them behind; flush everything.
+ */
 static void load_cr3(unsigned long cr3)
 {
-    if ( read_cr3() != cr3 )
-        write_cr3(cr3);
+    if ( read_cr3() == cr3 )
+        return;
+    write_cr3(cr3);
+    flush_tlb_all_local();
 }
 
 static void drop_lazy_pt(void *arg)
@@ -211,7 +218,10 @@ static void drop_lazy_pt(void *arg)
         return;
     this_cpu(lazy_pt_domain) = NULL;
     if ( is_idle_vcpu(current) )
+    {
         write_cr3(__pa(idle_pg_table));
+        flush_tlb_all_local();          /* its global user mappings too */
+    }
 }
 
 static void sync_lazy_page_tables(struct domain *d)

@@ -51,10 +51,11 @@ void share_xen_page_with_guest(struct page_info *pg, struct domain *d);
 /*
  * Free every page on d's page list (domain_kill, d dying and paused).
  * Precondition: the hypervisor holds no reference of its own on any of
- * them any more (every get_guest_page_rw() has been put). Page-table and
- * descriptor pages lose their type state forcibly: the references their
- * entries hold are not walked (that comes with the PV MM). Returns 0 (an
- * int so that it can become preemptible).
+ * them any more (every get_guest_page_rw() has been put, the vCPUs' base
+ * pointers and GDT frames dropped). Pins are dropped and page tables
+ * devalidated (their entries' references go), then every page loses its
+ * owner and allocation: freed now, or when another domain's last mapping
+ * of it goes. Returns 0 (an int so that it can become preemptible).
  */
 int domain_relinquish_memory(struct domain *d);
 
@@ -74,9 +75,12 @@ void put_page(struct page_info *pg);
 /*
  * A type reference of type (PGT_* type, no flags) on pg, on which the
  * caller holds a general reference. 0 on success; -EINVAL if pg is in use
- * as another type; -EAGAIN if pg is of this type but not validated yet
- * (another CPU is validating it); -EOVERFLOW if the count is full.
- * A page-table or descriptor type taken at type count 0 comes back
+ * as another type (or, for a page table, if its contents are not a valid
+ * table: it is validated here, without preemption, when its type count
+ * leaves zero, and devalidated when the last reference goes; the
+ * preemptible forms are in asm/pv/mm.h); -EAGAIN if pg is a descriptor
+ * page not validated yet (another CPU is validating it); -EOVERFLOW if
+ * the count is full. A descriptor type taken at type count 0 comes back
  * without PGT_validated: the caller validates the contents and calls
  * page_type_set_validated(), or gives the reference back.
  */

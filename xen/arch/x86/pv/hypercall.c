@@ -22,6 +22,7 @@
  */
 #include <asm/current.h>
 #include <asm/pv/hypercall.h>
+#include <asm/pv/mm.h>
 #include <asm/pv/traps.h>
 #include <xen/event.h>
 #include <xen/grant_table.h>
@@ -71,7 +72,10 @@ HC(callback_op, do_callback_op((int)a1, HND(a2)))
 HC(event_channel_op, do_event_channel_op((int)a1, HND(a2)))
 HC(grant_table_op, do_grant_table_op((unsigned int)a1, HND(a2), (unsigned int)a3))
 HC(physdev_op, do_physdev_op((int)a1, HND(a2)))
+HC(memory_op, do_memory_op(a1, HND(a2)))
 HC(update_va_mapping, do_update_va_mapping(a1, a2, a3))
+HC(update_va_mapping_otherdomain,
+   do_update_va_mapping_otherdomain(a1, a2, a3, (domid_t)a4))
 HC(mmuext_op, do_mmuext_op(HND(a1), (unsigned int)a2, HND(a3), (unsigned int)a4))
 HC(mmu_update, do_mmu_update(HND(a1), (unsigned int)a2, HND(a3), (unsigned int)a4))
 
@@ -86,8 +90,10 @@ static const struct hypercall_entry hypercall_table[] = {
     ENTRY(set_debugreg, true),
     ENTRY(get_debugreg, true),
     ENTRY(update_descriptor, true),
+    ENTRY(memory_op, true),
     ENTRY(multicall, false),
     ENTRY(update_va_mapping, true),
+    ENTRY(update_va_mapping_otherdomain, true),
     ENTRY(set_timer_op, true),
     ENTRY(xen_version, true),
     ENTRY(console_io, true),

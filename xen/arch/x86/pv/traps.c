@@ -36,6 +36,7 @@
 #include <asm/i387.h>
 #include <asm/msr-index.h>
 #include <asm/processor.h>
+#include <asm/pv/mm.h>
 #include <asm/pv/traps.h>
 #include <asm/traps.h>
 #include <xen/event.h>
@@ -294,6 +295,13 @@ void pv_do_trap(struct cpu_user_regs *regs)
     switch ( vec )
     {
     case TRAP_page_fault:
+        /* The guest kernel writing its own page table: emulate (ptwr). */
+        if ( pv_ptwr_fault(regs, cr2) )
+        {
+            if ( regs->rflags & X86_EFLAGS_TF )
+                pv_inject_or_crash(regs, TRAP_debug, -1);
+            return;
+        }
         v->vcpu_info->arch.cr2 = cr2;
         /* The U bit says what the guest was in: user or kernel mode. */
         regs->error_code &= ~PFEC_user_mode;

@@ -20,6 +20,7 @@
 #include <asm/mm.h>
 #include <asm/processor.h>
 #include <asm/pv/hypercall.h>
+#include <asm/pv/mm.h>
 #include <xen/domain_page.h>
 #include <xen/guest_access.h>
 #include <xen/lib.h>
@@ -129,6 +130,7 @@ int arch_initialise_vcpu(struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg)
     }
 
     /* Commit: nothing below fails. */
+    pv_fill_ro_mpt(mfn_to_page(_mfn(kernel_l4)));   /* a kernel base: slot 256 */
     pv_put_l4_base(v->arch.pv.guest_table_user);
     pv_put_l4_base(v->arch.pv.guest_table);
     v->arch.pv.guest_table = kernel_l4;

@@ -56,7 +56,22 @@ struct page_info {
         } free;
     } v;
 
-    uint32_t tlbflush_timestamp;
+    union {
+        uint32_t tlbflush_timestamp;
+        /*
+         * A PV page table's validation state (pv/pt_validate.c): while
+         * PGT_partial is set, entries [0, nr_validated_ptes) hold their
+         * references and, with partial_ref, entry nr_validated_ptes holds
+         * a partial claim on its target. linear_pt_count: > 0, the number
+         * of same-level (linear) entries the table has; < 0, minus the
+         * number of linear entries pointing at it (never both).
+         */
+        struct {
+            uint16_t nr_validated_ptes:10;
+            uint16_t partial_ref:1;
+            int16_t linear_pt_count;
+        };
+    };
 };
 
 /* count_info flags, from the top. */

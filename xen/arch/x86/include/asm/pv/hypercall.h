@@ -64,5 +64,10 @@ long do_sched_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
 long do_vcpu_op(int cmd, unsigned int vcpuid, XEN_GUEST_HANDLE_PARAM(void) arg);
 long do_set_timer_op(s_time_t timeout);
 long do_event_channel_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
+long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
+
+/* mm/memory_x86.c: the x86 sub-ops of memory_op (the M2P, memory maps);
+ * -ENOSYS for any other. */
+long arch_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
 
 #endif /* ASM_X86_PV_HYPERCALL_H */
