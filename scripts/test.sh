@@ -33,6 +33,11 @@ if [ -z "$filter" ] || [[ "$filter" == *ptwr* ]]; then
     echo "=== ptwr emulator fuzz corpus replay"
     make -s -C tools/tests/fuzz/ptwr replay SAN=1 || rc=1
 fi
+if [ -z "$filter" ] || [[ "$filter" == *xz* ]] || [[ "$filter" == *bzimage* ]]; then
+    ran=1
+    echo "=== XZ decoder fuzz corpus replay"
+    make -s -C tools/tests/fuzz/unxz replay SAN=1 || rc=1
+fi
 
 echo "=== QEMU tests"
 args=(-q tools/tests/qemu)

@@ -5,10 +5,10 @@
  * dom0 builder leaves (pv-abi.md 1.1-1.5), so we follow it step by step,
  * checking everything about the image before anything is allocated:
  *
- *   1. the image: an ELF64 x86-64 kernel (a bzImage is refused with a
- *      hint), its Xen notes, the features it requires against those a
- *      64-bit PV guest is offered, and XENFEAT_dom0 if it lists what it
- *      supports;
+ *   1. the image: an ELF64 x86-64 kernel (a bzImage is unpacked first,
+ *      common/bzimage.c, before dom0's size is worked out), its Xen
+ *      notes, the features it requires against those a 64-bit PV guest
+ *      is offered, and XENFEAT_dom0 if it lists what it supports;
  *   2. the size: dom0_mem= resolved against the host's RAM, clamped to
  *      what the heap has; d->max_pages is set to it;
  *   3. the layout (dom0_layout.c): boot area, p2m, page-table frames;
@@ -61,6 +61,7 @@
 #include <asm/pgtable.h>
 #include <asm/processor-flags.h>
 #include <xen/bitops.h>
+#include <xen/bzimage.h>
 #include <xen/cpumask.h>
 #include <xen/dom0_opts.h>
 #include <xen/domain_page.h>
@@ -104,6 +105,10 @@ struct pv_build {
     struct mem_run *runs;
     unsigned int nr_runs, max_runs;
     unsigned long l4_mfn;
+    const uint8_t *image;           /* the ELF: the module or unpacked */
+    size_t image_size;
+    void *unpacked;                 /* a bzImage's ELF, freed after */
+    size_t unpacked_size;
 };
 
 /* Why the last build failed: recorded by fail(), printed by the caller. */
@@ -140,22 +145,36 @@ static uint32_t offered_features(bool is_dom0)
            (is_dom0 ? 1u << XENFEAT_dom0 : 0);
 }
 
-static bool is_bzimage(const uint8_t *img, size_t size)
+/*
+ * A bzImage is unpacked first, before dom0's memory is sized: its buffer
+ * is heap memory that dom0 cannot have until the ELF is loaded.
+ */
+static int unpack_kernel(struct pv_build *b)
 {
-    return size >= 0x206 && !memcmp(img + 0x202, "HdrS", 4);
+    int rc;
+
+    b->image = __va(b->kernel->start);
+    b->image_size = b->kernel->size;
+    if ( !bzimage_is(b->image, b->image_size) )
+        return 0;
+    rc = bzimage_unpack(b->image, b->image_size, &b->unpacked,
+                        &b->unpacked_size);
+    if ( rc )
+        return fail(rc, "the bzImage kernel could not be unpacked (see the "
+                    "bzImage: and XZ: messages above)");
+    b->image = b->unpacked;
+    b->image_size = b->unpacked_size;
+    return 0;
 }
 
 static int check_image(struct pv_build *b)
 {
-    const uint8_t *img = __va(b->kernel->start);
-    size_t size = b->kernel->size;
+    const uint8_t *img = b->image;
+    size_t size = b->image_size;
     uint32_t offered[XENFEAT_NR_SUBMAPS] = { offered_features(b->is_dom0) };
 
     BUILD_BUG_ON(XENFEAT_NR_SUBMAPS != 1);
 
-    if ( is_bzimage(img, size) )
-        return fail(-EINVAL, "the kernel module is a bzImage; give the ELF "
-                    "vmlinux instead (scripts/extract-vmlinux unpacks it)");
     if ( elf_init(&b->elf, img, size) )
         return fail(-EINVAL, "the kernel module is not a usable ELF64 x86-64 "
                     "image (see the ELF: message above)");
@@ -660,7 +679,9 @@ int construct_dom0(struct domain *d, const struct boot_module *kernel,
 
     printk("Building dom0 from a %lu-byte kernel%s\n",
            (unsigned long)kernel->size, initrd ? " and an initrd" : "");
-    rc = build_pv_domain(&b, dom0_nr_pages());
+    rc = unpack_kernel(&b);
+    if ( !rc )
+        rc = build_pv_domain(&b, dom0_nr_pages());
     if ( !rc )
     {
         d->arch.ioport_all = true;
@@ -669,6 +690,7 @@ int construct_dom0(struct domain *d, const struct boot_module *kernel,
     else
         printk(XENLOG_ERR "Dom0 build failed: %s\n", build_error);
     xfree(b.runs);
+    bzimage_free(b.unpacked, b.unpacked_size);
     return rc;
 }
 
@@ -728,9 +750,12 @@ static int construct_domu(struct domain *d, const struct boot_module *kernel)
 
     printk("Building d%u from a %lu-byte kernel\n", d->domain_id,
            (unsigned long)kernel->size);
-    rc = build_pv_domain(&b, clamp_to_free(opt_domu_mem >> PAGE_SHIFT,
-                                           d->domain_id));
+    rc = unpack_kernel(&b);
+    if ( !rc )
+        rc = build_pv_domain(&b, clamp_to_free(opt_domu_mem >> PAGE_SHIFT,
+                                               d->domain_id));
     xfree(b.runs);
+    bzimage_free(b.unpacked, b.unpacked_size);
     return rc;
 }
 
