@@ -28,7 +28,6 @@
  * where main() below runs every file named (directories one level deep)
  * once and fails if no input was emulated at all.
  */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -278,50 +277,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 #ifdef FUZZ_PTWR_REPLAY
 
-static int replay_file(const char *path)
-{
-    uint8_t buf[FP_SIZE];
-    FILE *f = fopen(path, "rb");
-    size_t n;
-
-    if ( !f )
-    {
-        perror(path);
-        return -1;
-    }
-    n = fread(buf, 1, sizeof(buf), f);
-    fclose(f);
-    LLVMFuzzerTestOneInput(buf, n);
-    return 0;
-}
-
-static int replay_dir(const char *dir)
-{
-    struct dirent **names;
-    char path[4096];
-    int i, n = scandir(dir, &names, NULL, alphasort), rc = 0;
-
-    if ( n < 0 )
-        return replay_file(dir);    /* not a directory */
-    for ( i = 0; i < n; i++ )
-    {
-        if ( names[i]->d_name[0] != '.' )
-        {
-            snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
-            rc |= replay_file(path);
-        }
-        free(names[i]);
-    }
-    free(names);
-    return rc;
-}
+#include "../replay.h"
 
 int main(int argc, char **argv)
 {
-    int i, rc = 0;
+    int rc = fuzz_replay(argc, argv);
 
-    for ( i = 1; i < argc; i++ )
-        rc |= replay_dir(argv[i]);
     printf("fuzz_ptwr_replay: %lu inputs: %lu emulated (%lu restarted), "
            "%lu refused by the validator, %lu unhandleable\n", stats.inputs,
            stats.okay, stats.restarted, stats.exception, stats.unhandleable);
