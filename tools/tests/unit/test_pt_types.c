@@ -36,6 +36,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include <asm/iomem.h>
 #include "harness.h"
 
 void stub_spin_release_all(void);
@@ -505,9 +506,16 @@ TEST(l1_entry_rules_and_errnos)
     CHECK_EQ(l1_with(d, l1, ent(other, P | _PAGE_PCD | _PAGE_PWT)), 0);
     CHECK_EQ(l1_with(d, l1, ent(other, P | _PAGE_GNTTAB)), -EINVAL);
     d->arch.iomem_all = false;
-    /* Frames: not RAM (no I/O memory yet), not ours, free. */
+    /* Frames: not RAM (I/O memory needs the rights), not ours, free. */
     CHECK_EQ(l1_with(d, l1, 0x1000 | P), -EPERM);
     CHECK_EQ(l1_with(d, l1, (SIM_BYTES + 0x5000) | P), -EPERM);
+    /* With I/O-memory rights: device memory, but never the hypervisor's. */
+    d->arch.iomem_all = true;
+    iomem_reserve_hypervisor(SIM_BYTES + 0x7000, 0x1000);
+    CHECK_EQ(l1_with(d, l1, (SIM_BYTES + 0x5000) | P | RW), 0);
+    CHECK_EQ(l1_with(d, l1, (SIM_BYTES + 0x7000) | P), -EPERM);
+    CHECK_EQ(l1_with(d, l1, (SIM_BYTES + 0x8000) | P), 0);
+    d->arch.iomem_all = false;
     CHECK_EQ(l1_with(d, l1, ent(theirs, P)), -EBUSY);
     CHECK_EQ(l1_with(d, l1, ent(freed, P)), -EBUSY);
     /* A page table or descriptor page: read-only only. */

@@ -20,6 +20,7 @@
  * one-shot mode at a frequency calibrated against the TSC; either way
  * reprogram_timer() arms it for the next software timer deadline.
  */
+#include <asm/iomem.h>
 #include <asm/apic.h>
 #include <asm/io.h>
 #include <asm/msr-index.h>
@@ -146,6 +147,7 @@ void apic_init_boot(uint64_t madt_lapic_addr)
                (unsigned long)madt_lapic_addr, (unsigned long)pa);
     wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE);
     apic_mmio = ioremap(pa, PAGE_SIZE);
+    iomem_reserve_hypervisor(pa, PAGE_SIZE);
     if ( !apic_mmio )
         panic("APIC: cannot map the local APIC at %#lx\n", (unsigned long)pa);
     printk("APIC: xAPIC mode, registers at %#lx\n", (unsigned long)pa);

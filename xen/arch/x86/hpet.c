@@ -7,6 +7,7 @@
  * counter: it is enabled if the firmware left it stopped, and no
  * comparator is used (the local APIC timers do the interrupting).
  */
+#include <asm/iomem.h>
 #include <asm/time.h>
 #include <xen/acpi.h>
 #include <xen/errno.h>
@@ -40,7 +41,10 @@ int hpet_probe(struct platform_timesource *ts)
     if ( acpi_parse_hpet(&info) )
         return -ENODEV;
     if ( !hpet )
+    {
         hpet = ioremap(info.address, 1024);
+        iomem_reserve_hypervisor(info.address, PAGE_SIZE);
+    }
     if ( !hpet )
         return -ENOMEM;
 

@@ -10,6 +10,7 @@
  *
  * Locking: ioapic_lock serialises the index/data register pairs.
  */
+#include <asm/iomem.h>
 #include <asm/apic.h>
 #include <asm/irq.h>
 #include <xen/acpi.h>
@@ -85,6 +86,7 @@ void ioapic_init(const struct acpi_madt_info *madt)
         a->id = madt->ioapics[i].id;
         a->gsi_base = madt->ioapics[i].gsi_base;
         a->regs = ioremap(a->addr, 0x20);
+        iomem_reserve_hypervisor(a->addr, PAGE_SIZE);
         if ( !a->regs )
         {
             printk(XENLOG_WARNING "IO-APIC %u at %#lx: cannot map: ignored\n",

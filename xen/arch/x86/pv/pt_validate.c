@@ -51,6 +51,7 @@
  * linear counts atomically; a table being (de)validated is exclusively
  * its validator's (domain_page.c).
  */
+#include <asm/iomem.h>
 #include <asm/dom0_build.h>
 #include <asm/mm.h>
 #include <asm/page.h>
@@ -135,7 +136,17 @@ int pv_get_l1e(intpte_t e, struct domain *l1e_owner, struct domain *pg_owner)
     if ( check_l1e_bits(e, l1e_owner) )
         return -EINVAL;
     if ( !pte_ram(e) )
-        return -EPERM;              /* I/O memory: not supported yet */
+    {
+        /*
+         * Device memory: only for a domain with I/O-memory rights (the
+         * hardware domain), never the hypervisor's own devices. No
+         * references: such frames have no page_info to count in.
+         */
+        if ( !l1e_owner->arch.iomem_all ||
+             iomem_is_hypervisor_owned((e & PTE_ADDR_MASK) >> PAGE_SHIFT) )
+            return -EPERM;
+        return 0;
+    }
     pg = pte_page(e);
     if ( !pg_owner || !get_page(pg, pg_owner) )
         return -EBUSY;
