@@ -25,6 +25,9 @@
 
 #include "harness.h"
 
+/* pt_validate.c keeps the AP trampoline page from guests: none here. */
+paddr_t trampoline_phys = ~(paddr_t)0;
+
 void stub_spin_release_all(void);
 
 #define SIM_BYTES  (64ul << 20)

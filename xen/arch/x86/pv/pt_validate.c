@@ -51,6 +51,7 @@
  * linear counts atomically; a table being (de)validated is exclusively
  * its validator's (domain_page.c).
  */
+#include <asm/setup.h>
 #include <asm/iomem.h>
 #include <asm/dom0_build.h>
 #include <asm/mm.h>
@@ -83,9 +84,31 @@ static struct page_info *pte_page(intpte_t e)
     return mfn_to_page(_mfn((e & PTE_ADDR_MASK) >> PAGE_SHIFT));
 }
 
+/*
+ * The first MiB's frames that belong to nobody (firmware data, the BIOS
+ * area, legacy VGA memory): Xen gives them to "DOMID_IO", so a domain
+ * with I/O-memory rights maps them like device memory, without
+ * references. Their ownership never changes (the heap never hands them
+ * out), so mapping and unmapping always agree on what they are. The AP
+ * trampoline page is the hypervisor's.
+ */
+static bool dom_io_frame(unsigned long mfn)
+{
+    const struct page_info *pg;
+
+    if ( mfn >= 0x100 || !mfn_valid(_mfn(mfn)) ||
+         mfn == (unsigned long)(trampoline_phys >> PAGE_SHIFT) )
+        return false;
+    pg = mfn_to_page(_mfn(mfn));
+    return !page_get_owner(pg) && !(pg->count_info & (PGC_xen_heap | PGC_count_mask));
+}
+
+/* A frame with a page_info to count references in (RAM a domain owns). */
 static bool pte_ram(intpte_t e)
 {
-    return mfn_valid(_mfn((e & PTE_ADDR_MASK) >> PAGE_SHIFT));
+    unsigned long mfn = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
+
+    return mfn_valid(_mfn(mfn)) && !dom_io_frame(mfn);
 }
 
 static intpte_t *table_entries(struct page_info *pg)
