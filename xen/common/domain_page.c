@@ -246,7 +246,7 @@ int pv_domain_alloc_shared_info(struct domain *d)
 }
 
 /* Clear PGC_allocated; true if this call cleared it. */
-static bool test_and_clear_allocated(struct page_info *pg)
+bool page_test_and_clear_allocated(struct page_info *pg)
 {
     unsigned long x, y = ACCESS_ONCE(pg->count_info);
 
@@ -269,15 +269,19 @@ void pv_domain_free_shared_info(struct domain *d)
     pg = virt_to_page(d->shared_info);
     d->shared_info = NULL;
 
-    /* The type reference share_xen_page_with_guest() held for good. */
-    put_page_type(pg);
-    if ( !test_and_clear_allocated(pg) )
-        return;
     left = (pg->count_info & PGC_count_mask) - 1;
-    if ( left )
+    if ( left && (pg->count_info & PGC_allocated) )
         printk(XENLOG_WARNING "d%u: shared_info still has %lu references: "
                "freed when they go\n", d->domain_id, left);
-    put_page(pg);
+    unshare_xen_page_with_guest(pg);
+}
+
+void unshare_xen_page_with_guest(struct page_info *pg)
+{
+    /* The type reference share_xen_page_with_guest() held for good. */
+    put_page_type(pg);
+    if ( page_test_and_clear_allocated(pg) )
+        put_page(pg);
 }
 
 /* --- General references. --- */
@@ -827,7 +831,7 @@ static unsigned long free_all_pages(struct domain *d,
         spin_unlock(&d->page_alloc_lock);
         page_set_owner(pg, NULL);
         set_gpfn_from_mfn(page_to_mfn(pg), INVALID_M2P_ENTRY);
-        if ( test_and_clear_allocated(pg) )
+        if ( page_test_and_clear_allocated(pg) )
             put_page(pg);
         if ( (pg->count_info & PGC_count_mask) > 1 )
             printk(XENLOG_WARNING "d%u: mfn %lx still has %lu references: "

@@ -125,19 +125,6 @@ static void *alloc_shared_page(struct domain *d)
     return p;
 }
 
-/*
- * Stop sharing a page: drop the writable type and the allocation
- * reference share_xen_page_with_guest() took; the page goes back to the
- * heap when its last other user (a guest mapping) lets go.
- */
-static void unshare_xen_page_with_guest(struct page_info *pg)
-{
-    put_page_type(pg);
-    if ( __atomic_fetch_and(&pg->count_info, ~PGC_allocated, __ATOMIC_SEQ_CST) &
-         PGC_allocated )
-        put_page(pg);
-}
-
 static void free_shared_pages(void **pages, unsigned int nr)
 {
     unsigned int i;

@@ -303,20 +303,6 @@ static void populate_physmap(struct memop_args *a)
 
 /* ---- decrease_reservation ---- */
 
-/* Clear PGC_allocated; true if this call cleared it. */
-static bool clear_allocated(struct page_info *pg)
-{
-    unsigned long x, y = ACCESS_ONCE(pg->count_info);
-
-    do {
-        x = y;
-        if ( !(x & PGC_allocated) )
-            return false;
-        y = cmpxchg(&pg->count_info, x, x & ~PGC_allocated);
-    } while ( y != x );
-    return true;
-}
-
 /*
  * d gives frame mfn back: its allocation reference goes (Xen's
  * guest_remove_page() for a PV guest). -EINVAL if mfn is not RAM, -ENXIO
@@ -342,7 +328,8 @@ static int give_back_page(struct domain *d, unsigned long mfn)
         return -ENXIO;
     }
     /* A Xen heap page shared with d (shared_info) is never freed this way. */
-    if ( !(pg->count_info & PGC_xen_heap) && clear_allocated(pg) )
+    if ( !(pg->count_info & PGC_xen_heap) &&
+         page_test_and_clear_allocated(pg) )
         put_page(pg);
     put_page(pg);               /* the last one frees it */
     return 0;

@@ -229,35 +229,6 @@ static void drop(struct page_info *pg)
     put_page_and_type(pg);
 }
 
-/* get_type_or_drop() and put_ref_or_defer() of pv/mm.c. */
-static int get_type_pre(struct page_info *pg, unsigned long type,
-                        struct page_info **pending)
-{
-    bool partial;
-    int rc = page_type_get(pg, type, type == PGT_l1_page_table
-                                     ? 0 : PTF_preemptible, &partial);
-
-    if ( !rc )
-        return 0;
-    if ( rc == -EINTR || rc == -ERESTART )
-    {
-        put_page(pg);
-        return -ERESTART;
-    }
-    if ( partial )
-        *pending = pg;
-    else
-        put_page(pg);
-    return rc;
-}
-
-static void put_pre(struct page_info *pg, struct page_info **pending)
-{
-    if ( !page_type_put(pg, *pending ? 0 : PTF_preemptible) )
-        put_page(pg);
-    else
-        *pending = pg;
-}
 
 /* One request of v's: first what v left to finish (-ERESTART: not yet). */
 static int prologue(struct vcpu *v)
@@ -281,10 +252,10 @@ static int t_pin(struct vcpu *v, struct page_info *pg, unsigned int level)
         return rc;
     if ( !get_page(pg, v->domain) )
         return -EINVAL;
-    rc = get_type_pre(pg, PGT_table_of_level(level), &pending);
+    rc = pv_get_type_or_drop(pg, PGT_table_of_level(level), &pending);
     if ( !rc && !page_type_set_pinned(pg) )
     {
-        put_pre(pg, &pending);
+        pv_put_ref_or_defer(pg, &pending);
         rc = -EINVAL;
     }
     return epilogue(v, pending, rc);
@@ -304,7 +275,7 @@ static int t_unpin(struct vcpu *v, struct page_info *pg)
         put_page(pg);
         return -EINVAL;
     }
-    put_pre(pg, &pending);
+    pv_put_ref_or_defer(pg, &pending);
     put_page(pg);
     return epilogue(v, pending, 0);
 }
@@ -329,7 +300,7 @@ static int t_mod(struct vcpu *v, struct page_info *tpg, unsigned int idx,
     rc = pgt_level(type) ? pv_mod_entry(tpg, pgt_level(type), idx, val,
                                         v->domain, preserve_ad, &pending)
                          : -EINVAL;
-    put_pre(tpg, &pending);
+    pv_put_ref_or_defer(tpg, &pending);
     return epilogue(v, pending, rc);
 }
 
@@ -347,13 +318,13 @@ static int t_base(struct vcpu *v, unsigned int which, struct page_info *pg)
     {
         if ( !get_page(pg, v->domain) )
             return -EINVAL;
-        rc = get_type_pre(pg, PGT_l4_page_table, &pending);
+        rc = pv_get_type_or_drop(pg, PGT_l4_page_table, &pending);
         if ( rc )
             return epilogue(v, pending, rc);
     }
     bases[v->vcpu_id][which] = pg;
     if ( old )
-        put_pre(old, &pending);
+        pv_put_ref_or_defer(old, &pending);
     return epilogue(v, pending, 0);
 }
 

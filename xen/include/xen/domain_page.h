@@ -43,10 +43,18 @@ struct page_info *alloc_domain_pages(struct domain *d, unsigned int order,
  * Let d map the Xen heap page pg read-write (shared_info): d becomes its
  * owner and it gets PGC_allocated and a writable type reference that pins
  * its type, so it can never become a page table. It is not on d's page
- * list nor counted in tot_pages; whoever shared it frees it (see
- * pv_domain_free_shared_info()).
+ * list nor counted in tot_pages; whoever shared it gives it back with
+ * unshare_xen_page_with_guest().
  */
 void share_xen_page_with_guest(struct page_info *pg, struct domain *d);
+/*
+ * Undo share_xen_page_with_guest(): drop its type and allocation
+ * references; the page is freed when its last other user lets go.
+ */
+void unshare_xen_page_with_guest(struct page_info *pg);
+
+/* Clear PGC_allocated; true if this call cleared it (and so owns its ref). */
+bool page_test_and_clear_allocated(struct page_info *pg);
 
 /*
  * Free every page on d's page list (domain_kill, d dying and paused).

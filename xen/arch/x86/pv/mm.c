@@ -134,45 +134,6 @@ static struct page_info *get_frame(unsigned long mfn, struct domain *d)
     return get_page(pg, d) ? pg : NULL;
 }
 
-/*
- * A type reference of type on pg (general reference held), preemptible:
- * 0, -ERESTART (do the request again), or an error; a half-validated page
- * left to tear down becomes *pending, with the caller's general
- * reference. Otherwise, on failure, the general reference is dropped.
- */
-static int get_type_or_drop(struct page_info *pg, unsigned long type,
-                            struct page_info **pending)
-{
-    bool partial;
-    int rc = page_type_get(pg, type, type == PGT_l1_page_table
-                                     ? 0 : PTF_preemptible, &partial);
-
-    if ( !rc )
-        return 0;
-    if ( rc == -EINTR || rc == -ERESTART )
-    {
-        put_page(pg);
-        return -ERESTART;
-    }
-    if ( partial )
-        *pending = pg;
-    else
-        put_page(pg);
-    return rc;
-}
-
-/*
- * Drop a full reference, preemptibly: if a teardown is left, the general
- * reference becomes *pending (or, if one is pending already, the teardown
- * is finished at once).
- */
-static void put_ref_or_defer(struct page_info *pg, struct page_info **pending)
-{
-    if ( !page_type_put(pg, *pending ? 0 : PTF_preemptible) )
-        put_page(pg);
-    else
-        *pending = pg;
-}
 
 /* ---- Base pointers ---- */
 
@@ -210,13 +171,13 @@ static int get_base(struct domain *d, unsigned long mfn,
 
     if ( !pg )
         return -EINVAL;
-    return get_type_or_drop(pg, PGT_l4_page_table, pending);
+    return pv_get_type_or_drop(pg, PGT_l4_page_table, pending);
 }
 
 static void put_base(unsigned long mfn, struct page_info **pending)
 {
     if ( mfn )
-        put_ref_or_defer(mfn_to_page(_mfn(mfn)), pending);
+        pv_put_ref_or_defer(mfn_to_page(_mfn(mfn)), pending);
 }
 
 static int set_kernel_base(struct vcpu *v, unsigned long mfn,
@@ -530,7 +491,7 @@ static int mmu_normal_update(const struct mmu_update *req, bool preserve_ad,
     else
         rc = -EINVAL;
     /* Ours may have become the table's last reference meanwhile. */
-    put_ref_or_defer(pg, pending);
+    pv_put_ref_or_defer(pg, pending);
     return rc;
 }
 
@@ -603,12 +564,12 @@ static int pin_table(unsigned int level, unsigned long mfn,
 
     if ( !pg )
         return -EINVAL;
-    rc = get_type_or_drop(pg, PGT_table_of_level(level), pending);
+    rc = pv_get_type_or_drop(pg, PGT_table_of_level(level), pending);
     if ( rc )
         return rc;
     if ( !page_type_set_pinned(pg) )
     {
-        put_ref_or_defer(pg, pending);      /* not the last: it is pinned */
+        pv_put_ref_or_defer(pg, pending);      /* not the last: it is pinned */
         return -EINVAL;
     }
     return 0;                               /* the pin keeps both */
@@ -626,7 +587,7 @@ static int unpin_table(unsigned long mfn, struct domain *pg_owner,
         put_page(pg);
         return -EINVAL;
     }
-    put_ref_or_defer(pg, pending);          /* the pin's */
+    pv_put_ref_or_defer(pg, pending);          /* the pin's */
     put_page(pg);
     return 0;
 }

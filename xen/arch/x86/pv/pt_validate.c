@@ -706,3 +706,45 @@ int pv_cmpxchg_l1e(struct page_info *l1pg, unsigned int idx, intpte_t old,
         pv_put_l1e(old);
     return 0;
 }
+
+/* ---- Taking and dropping a typed reference, preemptibly ---- */
+
+/*
+ * A type reference of type on pg (general reference held), preemptible:
+ * 0, -ERESTART (do the request again), or an error; a half-validated page
+ * left to tear down becomes *pending, with the caller's general
+ * reference. Otherwise, on failure, the general reference is dropped.
+ */
+int pv_get_type_or_drop(struct page_info *pg, unsigned long type,
+                            struct page_info **pending)
+{
+    bool partial;
+    int rc = page_type_get(pg, type, type == PGT_l1_page_table
+                                     ? 0 : PTF_preemptible, &partial);
+
+    if ( !rc )
+        return 0;
+    if ( rc == -EINTR || rc == -ERESTART )
+    {
+        put_page(pg);
+        return -ERESTART;
+    }
+    if ( partial )
+        *pending = pg;
+    else
+        put_page(pg);
+    return rc;
+}
+
+/*
+ * Drop a full reference, preemptibly: if a teardown is left, the general
+ * reference becomes *pending (or, if one is pending already, the teardown
+ * is finished at once).
+ */
+void pv_put_ref_or_defer(struct page_info *pg, struct page_info **pending)
+{
+    if ( !page_type_put(pg, *pending ? 0 : PTF_preemptible) )
+        put_page(pg);
+    else
+        *pending = pg;
+}

@@ -169,6 +169,16 @@ int pv_cmpxchg_l1e(struct page_info *l1pg, unsigned int idx, intpte_t old,
 void pv_fill_ro_mpt(struct page_info *l4pg);
 
 /*
+ * A type reference on pg (whose general reference the caller holds),
+ * preemptibly: -ERESTART, or on failure the general reference dropped
+ * unless a half-done teardown is left, which becomes *pending.
+ */
+int pv_get_type_or_drop(struct page_info *pg, unsigned long type,
+                        struct page_info **pending);
+/* Drop a full reference preemptibly; a teardown left becomes *pending. */
+void pv_put_ref_or_defer(struct page_info *pg, struct page_info **pending);
+
+/*
  * pv/ptwr_glue.c: a #PF (error code in regs, address addr) that is the
  * guest kernel writing one of its validated L1 tables directly is
  * emulated: true, the guest goes on after the instruction (the caller
