@@ -196,6 +196,7 @@ static void free_domain(struct domain *d)
 
     if ( !is_idle_domain(d) )
         evtchn_domain_free(d);
+    grant_table_destroy(d);
     for ( i = d->max_vcpus; i-- > 0; )
         if ( d->vcpu && d->vcpu[i] )
             free_vcpu(d->vcpu[i]);
@@ -548,9 +549,9 @@ int domain_kill(struct domain *d)
     /* For good: this pause is never undone. */
     domain_pause(d);
     evtchn_domain_destroy(d);
-    grant_table_destroy(d);
     arch_domain_relinquish_resources(d);
     domain_relinquish_memory(d);
+    grant_table_release_mappings(d);
     d->is_dying = DOMDYING_dead;
 
     write_lock(&domlist_lock);

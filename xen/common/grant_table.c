@@ -1,7 +1,8 @@
 /*
- * grant_table.c: grant tables, the first part: the table itself
- * (setup_table, query_size, set_version, get_version, get_status_frames)
- * and GNTTABOP_copy.
+ * grant_table.c: grant tables: the table itself (setup_table, query_size,
+ * set_version, get_version, get_status_frames), the active entries that
+ * every use of a grant goes through, and the hypercall's dispatch
+ * (grant_copy.c does GNTTABOP_copy, grant_map.c the mappings).
  *
  * Theory of operation. A domain's grant table is a few pages it shares
  * with the hypervisor (frames it maps itself; setup_table tells it their
@@ -10,25 +11,30 @@
  * and all; version 2 entries are 16 bytes, 256 per page, with the
  * GTF_reading/GTF_writing status in separate status frames.
  *
- * Using a grant (here: a copy) is check-then-commit on memory the granting
- * guest may change at any moment: the entry's flags are read, checked and
- * marked in use (GTF_reading, GTF_writing) with one compare-and-exchange,
- * and the frame is read only after that, so the grant cannot be revoked
- * halfway (the granting guest must see the in-use flag before it reuses
- * the page). The hypervisor's own record of a grant in use, the active
- * entry, counts the uses, so the in-use flags are cleared only by the last
- * one. The frame itself is referenced (get_page) for the duration: a
- * granted page cannot be freed while it is being copied.
+ * Using a grant (a copy, a mapping) is check-then-commit on memory the
+ * granting guest may change at any moment: the entry's flags are read,
+ * checked and marked in use (GTF_reading, plus GTF_writing for a writable
+ * use) with one compare-and-exchange, and the frame is read only after
+ * that, so the grant cannot be revoked halfway (the granting guest must
+ * see the in-use flags clear before it reuses the page). The hypervisor's
+ * own record of a grant in use, the active entry, counts the uses and
+ * remembers the frame the first one got: later uses get the same frame
+ * whatever the entry says meanwhile, and the in-use flags are cleared
+ * only by the last use. Each use references the frame (get_page; a
+ * writable use also takes a writable type reference, so no grant ever
+ * writes a page table or descriptor page), so a granted page cannot be
+ * freed while it is used. The version cannot change while a grant is in
+ * use, nor go back to 1 while a status frame is mapped.
  *
- * Mapping grants (map_grant_ref, unmap_grant_ref, unmap_and_replace)
- * needs the PV page-table machinery to install a foreign frame and comes
- * with it; until then those ops return -ENOSYS, as do transfer and
- * swap_grant_ref.
+ * Lifetime: a table lives as long as its domain's structure. A dying
+ * domain releases its own mappings of others' grants (domain_kill); its
+ * table stays until the domain is freed, which the references other
+ * domains' uses hold on it delay until they are gone.
  *
  * Locking: gt->lock (per domain) guards the table's size, version and
  * active entries; a copy between two domains takes them one after the
- * other, never both at once. Entry flags in guest memory change only by
- * cmpxchg.
+ * other, never both at once, and never with a maptrack lock held. Entry
+ * flags in guest memory change only atomically.
  */
 #include <asm/mm.h>
 #include <asm/page.h>
@@ -44,6 +50,7 @@
 #include <xen/string.h>
 #include <xen/xmalloc.h>
 #include <public/grant_table.h>
+#include "grant_internal.h"
 
 /* Frames a table may grow to (gnttab_max_frames=, Xen's default 64). */
 static unsigned int opt_max_frames = 64;
@@ -52,20 +59,6 @@ integer_param("gnttab_max_frames", opt_max_frames);
 #define V1_PER_PAGE (PAGE_SIZE / sizeof(struct grant_entry_v1))
 #define V2_PER_PAGE (PAGE_SIZE / sizeof(union grant_entry_v2))
 #define STATUS_PER_PAGE (PAGE_SIZE / sizeof(grant_status_t))
-
-struct active_grant {
-    unsigned int readers, writers;  /* uses in progress */
-};
-
-struct grant_table {
-    spinlock_t lock;
-    unsigned int version;           /* 1 or 2 */
-    unsigned int nr_frames, max_frames;
-    void **shared;                  /* [max_frames] shared pages */
-    unsigned int nr_status_frames;
-    void **status;                  /* [max_frames] v2 status pages */
-    struct active_grant **active;   /* [max_frames] one array per frame */
-};
 
 static unsigned int per_page(const struct grant_table *gt)
 {
@@ -90,13 +83,15 @@ int grant_table_init(struct domain *d)
     if ( !gt )
         return -ENOMEM;
     spin_lock_init(&gt->lock);
+    spin_lock_init(&gt->maptrack_lock);
     gt->version = 1;
     gt->max_frames = max;
     gt->shared = xzalloc_array(void *, max);
     gt->status = xzalloc_array(void *, max);
     gt->active = xzalloc_array(struct active_grant *, max);
-    if ( !gt->shared || !gt->status || !gt->active )
+    if ( !gt->shared || !gt->status || !gt->active || maptrack_init(gt) )
     {
+        xfree(gt->maptrack);
         xfree(gt->shared);
         xfree(gt->status);
         xfree(gt->active);
@@ -137,6 +132,12 @@ static void free_shared_pages(void **pages, unsigned int nr)
     }
 }
 
+void grant_table_release_mappings(struct domain *d)
+{
+    if ( d->grant_table )
+        maptrack_release_all(d);
+}
+
 void grant_table_destroy(struct domain *d)
 {
     struct grant_table *gt = d->grant_table;
@@ -144,6 +145,7 @@ void grant_table_destroy(struct domain *d)
 
     if ( !gt )
         return;
+    maptrack_free_all(gt);
     free_shared_pages(gt->shared, gt->max_frames);
     free_shared_pages(gt->status, gt->max_frames);
     for ( i = 0; i < gt->max_frames; i++ )
@@ -282,8 +284,19 @@ static bool any_grant_in_use(const struct grant_table *gt)
 
     for ( f = 0; f < gt->nr_frames; f++ )
         for ( i = 0; i < V1_PER_PAGE; i++ )
-            if ( gt->active[f][i].readers || gt->active[f][i].writers )
+            if ( gt->active[f][i].readers )
                 return true;
+    return false;
+}
+
+/* Does anybody map a v2 status frame (more than its sharing reference)? */
+static bool status_frames_mapped(const struct grant_table *gt)
+{
+    unsigned int i;
+
+    for ( i = 0; i < gt->nr_status_frames; i++ )
+        if ( (virt_to_page(gt->status[i])->count_info & PGC_count_mask) > 1 )
+            return true;
     return false;
 }
 
@@ -337,7 +350,8 @@ static long gnttab_set_version(XEN_GUEST_HANDLE_PARAM(void) arg)
     spin_lock(&gt->lock);
     if ( op.version != gt->version )
     {
-        if ( any_grant_in_use(gt) )
+        /* Not while a grant is in use, nor (to v1) a status frame mapped. */
+        if ( any_grant_in_use(gt) || status_frames_mapped(gt) )
             rc = -EBUSY;
         else
         {
@@ -439,242 +453,211 @@ static struct active_grant *active_entry(struct grant_table *gt, grant_ref_t ref
     return &gt->active[ref / pp][ref % pp];
 }
 
+struct domain *gnttab_granter(domid_t dom, bool self_ok)
+{
+    struct domain *cd = current->domain;
+
+    if ( dom == DOMID_SELF )
+        return self_ok && get_domain(cd) ? cd : NULL;
+    return get_domain_by_id(dom);
+}
+
+/* Does entry flags f let domain `me` use it (whole_page: all of it)? */
+static bool entry_permits(uint16_t f, bool write, bool whole_page)
+{
+    if ( (f & GTF_type_mask) != GTF_permit_access )
+        return false;               /* not granted, or a transfer/transitive */
+    if ( write && (f & GTF_readonly) )
+        return false;
+    return !(whole_page && (f & GTF_sub_page));
+}
+
+/* Clear the in-use bits of ref that no use holds any more. Lock held. */
+static void clear_unused_bits(struct grant_table *gt, grant_ref_t ref,
+                              const struct active_grant *act)
+{
+    uint16_t clear = (act->readers ? 0 : GTF_reading) |
+                     (act->writers ? 0 : GTF_writing);
+
+    if ( clear )
+        __atomic_fetch_and(entry_status(gt, ref), (uint16_t)~clear,
+                           __ATOMIC_SEQ_CST);
+}
+
 /*
- * Start using rd's grant ref for the current domain: check the entry and
- * mark it in use. *frame gets the granted frame, referenced, and
- * [*win_off, *win_off + *win_len) the part of it granted (a v2 sub-page
- * grant; the whole page otherwise). A GNTST_*.
+ * Mark v1 entry e in use (bits) if it still grants what we checked, with
+ * one compare-and-exchange, so that a revocation cannot slip in between.
  */
-static int acquire_grant(struct domain *rd, grant_ref_t ref, bool write,
-                         unsigned long *frame, unsigned int *win_off,
-                         unsigned int *win_len)
+static bool mark_v1(struct grant_entry_v1 *e, domid_t me, uint16_t bits,
+                    bool write, bool whole_page)
+{
+    uint16_t f = __atomic_load_n(&e->flags, __ATOMIC_ACQUIRE);
+
+    do {
+        if ( !entry_permits(f, write, whole_page) ||
+             __atomic_load_n(&e->domid, __ATOMIC_ACQUIRE) != me )
+            return false;
+    } while ( !__atomic_compare_exchange_n(&e->flags, &f, (uint16_t)(f | bits),
+                                           false, __ATOMIC_SEQ_CST,
+                                           __ATOMIC_ACQUIRE) );
+    return true;
+}
+
+/*
+ * v2: the bits go to the status word; the entry is checked again after
+ * they are set, since the granter revokes by clearing the flags and then
+ * reading the status.
+ */
+static bool mark_v2(union grant_entry_v2 *e, uint16_t *status, domid_t me,
+                    uint16_t bits, bool write, bool whole_page)
+{
+    uint16_t f = __atomic_load_n(&e->hdr.flags, __ATOMIC_ACQUIRE);
+
+    if ( !entry_permits(f, write, whole_page) ||
+         __atomic_load_n(&e->hdr.domid, __ATOMIC_ACQUIRE) != me )
+        return false;
+    __atomic_fetch_or(status, bits, __ATOMIC_SEQ_CST);
+    f = __atomic_load_n(&e->hdr.flags, __ATOMIC_ACQUIRE);
+    return entry_permits(f, write, whole_page);
+}
+
+/* The frame a newly marked entry grants, and its window. Lock held. */
+static unsigned long entry_frame(struct grant_table *gt, grant_ref_t ref,
+                                 struct grant_use *u)
+{
+    u->win_off = 0;
+    u->win_len = PAGE_SIZE;
+    if ( gt->version == 2 )
+    {
+        union grant_entry_v2 *e = (void *)entry_flags(gt, ref);
+
+        if ( e->hdr.flags & GTF_sub_page )
+        {
+            u->win_off = e->sub_page.page_off;
+            u->win_len = e->sub_page.length;
+        }
+        return e->full_page.frame;
+    }
+    return ((struct grant_entry_v1 *)entry_flags(gt, ref))->frame;
+}
+
+int gnttab_frame_get(struct domain *d, unsigned long frame, bool write)
+{
+    struct page_info *pg;
+
+    if ( !mfn_valid(_mfn(frame)) )
+        return -EINVAL;
+    pg = mfn_to_page(_mfn(frame));
+    if ( !get_page(pg, d) )
+        return -EINVAL;
+    /* Never a writable use of a page table or descriptor page. */
+    if ( write && get_page_type(pg, PGT_writable_page) )
+    {
+        put_page(pg);
+        return -EBUSY;
+    }
+    return 0;
+}
+
+void gnttab_frame_put(unsigned long frame, bool write)
+{
+    struct page_info *pg = mfn_to_page(_mfn(frame));
+
+    if ( write )
+        put_page_and_type(pg);
+    else
+        put_page(pg);
+}
+
+int gnttab_acquire(struct domain *rd, grant_ref_t ref, bool write,
+                   bool for_map, struct grant_use *u)
 {
     struct grant_table *gt = rd->grant_table;
     domid_t me = current->domain->domain_id;
+    uint16_t bits = GTF_reading | (write ? GTF_writing : 0);
     struct active_grant *act;
-    uint16_t *flags, *status, f, bit = write ? GTF_writing : GTF_reading;
-    unsigned long mfn;
-    int rc = GNTST_okay;
+    unsigned long frame;
+    bool marked;
+    int rc;
 
-    *win_off = 0;
-    *win_len = PAGE_SIZE;
+    if ( !gt || rd->is_dying )
+    {
+        put_domain(rd);
+        return GNTST_bad_domain;
+    }
     spin_lock(&gt->lock);
     if ( ref >= nr_entries(gt) )
     {
         rc = GNTST_bad_gntref;
-        goto out;
-    }
-    flags = entry_flags(gt, ref);
-    status = entry_status(gt, ref);
-    f = __atomic_load_n(flags, __ATOMIC_ACQUIRE);
-    /* Not granted, not to us, read-only: Xen says general_error. */
-    if ( (f & GTF_type_mask) != GTF_permit_access || (write && (f & GTF_readonly)) )
-    {
-        rc = GNTST_general_error;
-        goto out;
-    }
-    if ( gt->version == 2 )
-    {
-        union grant_entry_v2 *e = (void *)flags;
-
-        if ( e->hdr.domid != me )
-        {
-            rc = GNTST_general_error;
-            goto out;
-        }
-        if ( f & GTF_sub_page )
-        {
-            *win_off = e->sub_page.page_off;
-            *win_len = e->sub_page.length;
-        }
-        mfn = e->full_page.frame;
-        __atomic_fetch_or(status, bit, __ATOMIC_SEQ_CST);
-        /* Re-check: the guest may have revoked it meanwhile. */
-        if ( (__atomic_load_n(flags, __ATOMIC_ACQUIRE) & GTF_type_mask) != GTF_permit_access )
-        {
-            act = active_entry(gt, ref);
-            if ( !(write ? act->writers : act->readers) )
-                __atomic_fetch_and(status, (uint16_t)~bit, __ATOMIC_SEQ_CST);
-            rc = GNTST_general_error;
-            goto out;
-        }
-    }
-    else
-    {
-        struct grant_entry_v1 *e = (void *)flags;
-
-        /* Set the in-use bit only if the entry is still what we checked. */
-        for ( ; ; )
-        {
-            uint16_t seen = f;
-
-            if ( e->domid != me )
-            {
-                rc = GNTST_general_error;
-                goto out;
-            }
-            if ( __atomic_compare_exchange_n(flags, &seen, (uint16_t)(f | bit), false,
-                                             __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST) )
-                break;
-            f = seen;
-            if ( (f & GTF_type_mask) != GTF_permit_access ||
-                 (write && (f & GTF_readonly)) )
-            {
-                rc = GNTST_general_error;
-                goto out;
-            }
-        }
-        mfn = e->frame;
+        goto fail;
     }
     act = active_entry(gt, ref);
-    if ( !mfn_valid(_mfn(mfn)) || !get_page(mfn_to_page(_mfn(mfn)), rd) )
+    if ( gt->version == 2 )
+        marked = mark_v2((void *)entry_flags(gt, ref), entry_status(gt, ref),
+                         me, bits, write, for_map);
+    else
+        marked = mark_v1((void *)entry_flags(gt, ref), me, bits, write,
+                         for_map);
+    if ( !marked )
     {
-        if ( !(write ? act->writers : act->readers) )
-            __atomic_fetch_and(status, (uint16_t)~bit, __ATOMIC_SEQ_CST);
-        rc = GNTST_bad_page;
-        goto out;
+        /* Not granted to us, or not like that. */
+        rc = GNTST_general_error;
+        if ( gt->version == 2 )
+            goto fail_clear;        /* mark_v2() may have set status bits */
+        goto fail;
     }
+    /* While the grant is in use, every use gets the frame the first got. */
+    frame = entry_frame(gt, ref, u);
+    if ( act->readers )
+        frame = act->frame;
+    switch ( gnttab_frame_get(rd, frame, write) )
+    {
+    case 0:
+        break;
+    case -EBUSY:
+        /* A page table or descriptor page: Xen's map and copy differ. */
+        rc = for_map ? GNTST_general_error : GNTST_bad_page;
+        goto fail_clear;
+    default:
+        rc = GNTST_bad_page;
+        goto fail_clear;
+    }
+    act->frame = frame;
+    act->readers++;
     if ( write )
         act->writers++;
-    else
-        act->readers++;
-    *frame = mfn;
- out:
     spin_unlock(&gt->lock);
-    return rc;
-}
 
-static void release_grant(struct domain *rd, grant_ref_t ref, bool write,
-                          unsigned long frame)
-{
-    struct grant_table *gt = rd->grant_table;
-    struct active_grant *act;
-    unsigned int *uses;
-
-    put_page(mfn_to_page(_mfn(frame)));
-    spin_lock(&gt->lock);
-    act = active_entry(gt, ref);
-    uses = write ? &act->writers : &act->readers;
-    ASSERT(*uses);
-    if ( !--*uses )
-        __atomic_fetch_and(entry_status(gt, ref),
-                           (uint16_t)~(write ? GTF_writing : GTF_reading),
-                           __ATOMIC_SEQ_CST);
-    spin_unlock(&gt->lock);
-}
-
-/* ---- GNTTABOP_copy ---- */
-
-struct copy_side {
-    struct domain *d;               /* referenced; NULL: not acquired */
-    bool gref;
-    grant_ref_t ref;
-    unsigned long frame;            /* referenced */
-    unsigned int win_off, win_len;  /* the part of the frame granted */
-};
-
-static int copy_side_get(const struct gnttab_copy_ptr *p, bool is_gref, bool write,
-                         struct copy_side *s)
-{
-    struct domain *cd = current->domain;
-    int16_t status = GNTST_okay;
-    int rc;
-
-    s->gref = is_gref;
-    if ( is_gref )
-    {
-        s->d = p->domid == DOMID_SELF ? (get_domain(cd) ? cd : NULL)
-                                      : get_domain_by_id(p->domid);
-        if ( !s->d )
-            return GNTST_bad_domain;
-        s->ref = p->u.ref;
-        rc = acquire_grant(s->d, s->ref, write, &s->frame, &s->win_off, &s->win_len);
-        if ( rc )
-        {
-            put_domain(s->d);
-            s->d = NULL;
-        }
-        return rc;
-    }
-    /* A frame of the caller's own (PV: a machine frame number). */
-    if ( p->domid != DOMID_SELF && p->domid != cd->domain_id )
-        return GNTST_permission_denied;
-    if ( !mfn_valid(_mfn(p->u.gmfn)) || !get_page(mfn_to_page(_mfn(p->u.gmfn)), cd) )
-        return GNTST_bad_page;
-    if ( write && get_page_type(mfn_to_page(_mfn(p->u.gmfn)), PGT_writable_page) )
-    {
-        put_page(mfn_to_page(_mfn(p->u.gmfn)));
-        return GNTST_bad_page;
-    }
-    s->d = cd;
-    get_domain(cd);
-    s->frame = p->u.gmfn;
-    s->win_off = 0;
-    s->win_len = PAGE_SIZE;
-    (void)status;
+    u->rd = rd;
+    u->ref = ref;
+    u->write = write;
+    u->frame = frame;
     return GNTST_okay;
-}
 
-static void copy_side_put(struct copy_side *s, bool write)
-{
-    if ( !s->d )
-        return;
-    if ( s->gref )
-        release_grant(s->d, s->ref, write, s->frame);
-    else if ( write )
-        put_page_and_type(mfn_to_page(_mfn(s->frame)));
-    else
-        put_page(mfn_to_page(_mfn(s->frame)));
-    put_domain(s->d);
-    s->d = NULL;
-}
-
-static int16_t do_one_copy(const struct gnttab_copy *op)
-{
-    struct copy_side src = { 0 }, dst = { 0 };
-    int rc;
-
-    if ( op->source.offset + op->len > PAGE_SIZE ||
-         op->dest.offset + op->len > PAGE_SIZE )
-        return GNTST_bad_copy_arg;
-    rc = copy_side_get(&op->source, op->flags & GNTCOPY_source_gref, false, &src);
-    if ( rc )
-        return rc;
-    rc = copy_side_get(&op->dest, op->flags & GNTCOPY_dest_gref, true, &dst);
-    /* A sub-page grant allows only its window. */
-    if ( !rc && (op->source.offset < src.win_off ||
-                 op->source.offset + op->len > src.win_off + src.win_len ||
-                 op->dest.offset < dst.win_off ||
-                 op->dest.offset + op->len > dst.win_off + dst.win_len) )
-        rc = GNTST_general_error;
-    if ( !rc )
-        memmove((char *)mfn_to_virt(_mfn(dst.frame)) + op->dest.offset,
-                (const char *)mfn_to_virt(_mfn(src.frame)) + op->source.offset,
-                op->len);
-    copy_side_put(&dst, true);
-    copy_side_put(&src, false);
+ fail_clear:
+    clear_unused_bits(gt, ref, act);
+ fail:
+    spin_unlock(&gt->lock);
+    put_domain(rd);
     return rc;
 }
 
-static long gnttab_copy(XEN_GUEST_HANDLE_PARAM(void) arg, unsigned int count)
+void gnttab_release(struct grant_use *u)
 {
-    XEN_GUEST_HANDLE_PARAM(gnttab_copy_t) ops = guest_handle_cast(arg, gnttab_copy_t);
-    struct gnttab_copy op;
-    unsigned int i;
+    struct grant_table *gt = u->rd->grant_table;
+    struct active_grant *act;
 
-    for ( i = 0; i < count; i++ )
-    {
-        if ( i && hypercall_preempt_check() )
-            return hypercall_create_continuation(__HYPERVISOR_grant_table_op, "ihi",
-                                                 GNTTABOP_copy, ops.p + i, count - i);
-        if ( copy_from_guest_offset(&op, ops, i, 1) )
-            return -EFAULT;
-        op.status = do_one_copy(&op);
-        if ( copy_field_to_guest(((XEN_GUEST_HANDLE_PARAM(gnttab_copy_t)){ ops.p + i }),
-                                 &op, status) )
-            return -EFAULT;
-    }
-    return 0;
+    gnttab_frame_put(u->frame, u->write);
+    spin_lock(&gt->lock);
+    act = active_entry(gt, u->ref);
+    ASSERT(act->readers && (!u->write || act->writers));
+    act->readers--;
+    if ( u->write )
+        act->writers--;
+    clear_unused_bits(gt, u->ref, act);
+    spin_unlock(&gt->lock);
+    put_domain(u->rd);
+    u->rd = NULL;
 }
 
 /* ---- The hypercall ---- */
@@ -699,9 +682,14 @@ long do_grant_table_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) uop,
         return count == 1 ? gnttab_get_status_frames(uop) : -EINVAL;
     case GNTTABOP_copy:
         return gnttab_copy(uop, count);
+    case GNTTABOP_map_grant_ref:
+        return gnttab_map(uop, count);
+    case GNTTABOP_unmap_grant_ref:
+        return gnttab_unmap(uop, count);
+    case GNTTABOP_unmap_and_replace:
+        return gnttab_unmap_and_replace(uop, count);
     default:
-        /* map/unmap/unmap_and_replace come with the PV MMU; transfer,
-         * swap_grant_ref, dump_table and cache_flush are not offered. */
+        /* transfer, swap_grant_ref, dump_table, cache_flush: not offered. */
         return -ENOSYS;
     }
 }

@@ -9,8 +9,14 @@
 
 struct domain;
 
-/* Set up / release d's table (domain_create / domain_kill). */
+/*
+ * d's table: set up by domain_create; d's own mappings of others' grants
+ * released by domain_kill once its page tables are gone; the table
+ * itself freed with the domain (grants of d's that others still map keep
+ * using its active entries until then).
+ */
 int grant_table_init(struct domain *d);
+void grant_table_release_mappings(struct domain *d);
 void grant_table_destroy(struct domain *d);
 
 /* The hypercall (20). */

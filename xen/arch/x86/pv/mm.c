@@ -255,14 +255,30 @@ static int flush_after_update(unsigned long va, unsigned long flags, int rc)
 
 /* ---- update_va_mapping ---- */
 
-/*
- * The L1 of d's that maps va in v's kernel page tables, with a general
- * and a type reference held, or NULL.
- */
-static struct page_info *get_guest_l1(struct vcpu *v, unsigned long va)
+struct page_info *pv_get_l1_table(struct domain *d, unsigned long mfn)
 {
-    unsigned long mfn = v->arch.pv.guest_table, type;
-    struct page_info *pg;
+    struct page_info *pg = get_frame(mfn, d);
+    unsigned long type;
+
+    if ( !pg )
+        return NULL;
+    if ( !page_type_get_validated(pg, &type) )
+    {
+        put_page(pg);
+        return NULL;
+    }
+    if ( type != PGT_l1_page_table )
+    {
+        put_page_and_type(pg);
+        return NULL;
+    }
+    return pg;
+}
+
+/* The L1 that maps va in v's kernel tables, references held, or NULL. */
+struct page_info *pv_get_guest_l1(struct vcpu *v, unsigned long va)
+{
+    unsigned long mfn = v->arch.pv.guest_table;
     unsigned int level;
 
     for ( level = 4; level > 1; level-- )
@@ -279,20 +295,7 @@ static struct page_info *get_guest_l1(struct vcpu *v, unsigned long va)
             return NULL;
         mfn = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
     }
-    pg = get_frame(mfn, v->domain);
-    if ( !pg )
-        return NULL;
-    if ( !page_type_get_validated(pg, &type) )
-    {
-        put_page(pg);
-        return NULL;
-    }
-    if ( type != PGT_l1_page_table )
-    {
-        put_page_and_type(pg);
-        return NULL;
-    }
-    return pg;
+    return pv_get_l1_table(v->domain, mfn);
 }
 
 static long update_va_mapping(unsigned long va, uint64_t val,
@@ -304,7 +307,7 @@ static long update_va_mapping(unsigned long va, uint64_t val,
 
     if ( !may_use(pg_owner) )
         return -EPERM;
-    if ( guest_range_ok(va, 1) && (l1pg = get_guest_l1(v, va)) != NULL )
+    if ( guest_range_ok(va, 1) && (l1pg = pv_get_guest_l1(v, va)) != NULL )
     {
         rc = pv_mod_entry(l1pg, 1, l1_table_offset(va), val, pg_owner,
                           false, &pending);

@@ -34,6 +34,14 @@
  *     table becomes a kernel base pointer, as Xen 4.17 does without
  *     m2p_strict), and refused to mmu_update.
  *
+ * Grant mappings (pv/grant_pte.c writes them, with bit 62 set): the
+ * references of the granted frame are held by the grantee's grant
+ * handle, never by the entry. Dropping such an entry (the guest
+ * overwriting it, its table torn down) drops nothing and never takes the
+ * fast path, so a guest can neither free a granted frame early nor
+ * inherit references it did not take; the handle keeps the frame alive
+ * until unmap_grant_ref, or until the grantee dies.
+ *
  * Check, then commit: validation takes the references of every entry
  * first and writes the adjusted entries (US, bit 52, G) only once all are
  * held, so a refused table is left as the guest wrote it. An L1 is
@@ -192,7 +200,8 @@ void pv_put_l1e(intpte_t e)
 {
     struct page_info *pg;
 
-    if ( !(e & _PAGE_PRESENT) || !pte_ram(e) )
+    /* A grant mapping's references are its grant handle's (see below). */
+    if ( !(e & _PAGE_PRESENT) || (e & _PAGE_GNTTAB) || !pte_ram(e) )
         return;
     pg = pte_page(e);
     if ( e & _PAGE_RW )
@@ -554,8 +563,9 @@ int pv_devalidate_table(struct page_info *pg, unsigned int level,
 /* May old be replaced by new without new references? */
 static bool fast_path(intpte_t old, intpte_t new)
 {
+    /* A grant entry holds no references a guest entry could inherit. */
     return (old & _PAGE_PRESENT) && (new & _PAGE_PRESENT) &&
-           !((old ^ new) & ~FASTPATH_BITS);
+           !(old & _PAGE_GNTTAB) && !((old ^ new) & ~FASTPATH_BITS);
 }
 
 static intpte_t with_ad(intpte_t val, intpte_t old, bool preserve_ad)
@@ -704,6 +714,55 @@ int pv_cmpxchg_l1e(struct page_info *l1pg, unsigned int idx, intpte_t old,
     }
     if ( !fast )
         pv_put_l1e(old);
+    return 0;
+}
+
+/* ---- Grant mappings (pv/grant_pte.c) ---- */
+
+intpte_t pv_read_l1e(struct page_info *l1pg, unsigned int idx)
+{
+    ASSERT(idx < PAGETABLE_ENTRIES);
+    return read_entry(table_entries(l1pg) + idx);
+}
+
+void pv_install_grant_l1e(struct page_info *l1pg, unsigned int idx, intpte_t e)
+{
+    intpte_t *p = table_entries(l1pg) + idx;
+
+    ASSERT(idx < PAGETABLE_ENTRIES);
+    ASSERT((e & (_PAGE_PRESENT | _PAGE_GNTTAB)) == (_PAGE_PRESENT | _PAGE_GNTTAB));
+    pv_put_l1e(__atomic_exchange_n(p, e, __ATOMIC_SEQ_CST));
+}
+
+int pv_remove_grant_l1e(struct page_info *l1pg, unsigned int idx,
+                        unsigned long mfn, intpte_t with)
+{
+    intpte_t *p = table_entries(l1pg) + idx;
+    intpte_t old = read_entry(p);
+
+    ASSERT(idx < PAGETABLE_ENTRIES);
+    do {
+        if ( (old & (_PAGE_PRESENT | _PAGE_GNTTAB)) !=
+             (_PAGE_PRESENT | _PAGE_GNTTAB) ||
+             ((old & PTE_ADDR_MASK) >> PAGE_SHIFT) != mfn )
+            return -EINVAL;
+    } while ( !__atomic_compare_exchange_n(p, &old, with, false,
+                                           __ATOMIC_SEQ_CST, __ATOMIC_RELAXED) );
+    return 0;
+}
+
+int pv_steal_l1e(struct page_info *l1pg, unsigned int idx, intpte_t *taken)
+{
+    intpte_t *p = table_entries(l1pg) + idx;
+    intpte_t old = read_entry(p);
+
+    ASSERT(idx < PAGETABLE_ENTRIES);
+    do {
+        if ( old & _PAGE_GNTTAB )
+            return -EINVAL;
+    } while ( !__atomic_compare_exchange_n(p, &old, 0, false,
+                                           __ATOMIC_SEQ_CST, __ATOMIC_RELAXED) );
+    *taken = old;
     return 0;
 }
 

@@ -165,6 +165,30 @@ int pv_mod_entry(struct page_info *tpg, unsigned int level, unsigned int idx,
 int pv_cmpxchg_l1e(struct page_info *l1pg, unsigned int idx, intpte_t old,
                    intpte_t new, intpte_t *cur);
 
+/*
+ * Grant mappings (pv/grant_pte.c). install: put the grant entry e (P and
+ * _PAGE_GNTTAB set; its references are the caller's grant handle's) at
+ * idx of the validated L1 l1pg, dropping what the old entry held.
+ * remove: replace the grant entry of mfn at idx with `with` (0, or an
+ * entry whose references the caller hands over): 0, or -EINVAL if idx
+ * holds no grant mapping of mfn. steal: take the guest entry at idx,
+ * references and all, leaving 0 (-EINVAL for a grant entry).
+ */
+void pv_install_grant_l1e(struct page_info *l1pg, unsigned int idx, intpte_t e);
+int pv_remove_grant_l1e(struct page_info *l1pg, unsigned int idx,
+                        unsigned long mfn, intpte_t with);
+int pv_steal_l1e(struct page_info *l1pg, unsigned int idx, intpte_t *taken);
+
+/*
+ * pv/mm.c: a general and a type reference on frame mfn if it is one of
+ * d's validated L1 tables; on the L1 that maps va in v's kernel tables.
+ * NULL if there is none.
+ */
+struct page_info *pv_get_l1_table(struct domain *d, unsigned long mfn);
+struct page_info *pv_get_guest_l1(struct vcpu *v, unsigned long va);
+/* The current contents of entry idx of L1 l1pg (pv/pt_validate.c). */
+intpte_t pv_read_l1e(struct page_info *l1pg, unsigned int idx);
+
 /* Fill the read-only M2P slot of an L4 that becomes a kernel base. */
 void pv_fill_ro_mpt(struct page_info *l4pg);
 
