@@ -62,8 +62,7 @@ struct domain *gnttab_granter(domid_t dom, bool self_ok);
 /*
  * Start using rd's (referenced; the use takes that reference over) grant
  * ref: GNTST_okay and *u filled, or a GNTST_* error and rd put. A use
- * for_map refuses a sub-page grant and, as Xen's map does, says
- * general_error (a copy: bad_page) for a frame that cannot be written.
+ * for_map refuses a sub-page grant.
  */
 int gnttab_acquire(struct domain *rd, grant_ref_t ref, bool write,
                    bool for_map, struct grant_use *u);

@@ -615,8 +615,7 @@ int gnttab_acquire(struct domain *rd, grant_ref_t ref, bool write,
     case 0:
         break;
     case -EBUSY:
-        /* A page table or descriptor page: Xen's map and copy differ. */
-        rc = for_map ? GNTST_general_error : GNTST_bad_page;
+        rc = GNTST_general_error;   /* a page table or descriptor page */
         goto fail_clear;
     default:
         rc = GNTST_bad_page;

@@ -57,6 +57,7 @@ typedef uint16_t grant_status_t;
 #define GNTTABOP_unmap_grant_ref    1
 #define GNTTABOP_setup_table        2
 #define GNTTABOP_copy               5
+#define GNTTABOP_unmap_and_replace  7
 #define GNTTABOP_query_size         6
 #define GNTTABOP_set_version        8
 #define GNTTABOP_get_status_frames  9
@@ -81,6 +82,13 @@ struct gnttab_map_grant_ref {
 struct gnttab_unmap_grant_ref {
     uint64_t host_addr;             /* IN */
     uint64_t dev_bus_addr;          /* IN */
+    grant_handle_t handle;          /* IN */
+    int16_t status;                 /* OUT */
+};
+
+struct gnttab_unmap_and_replace {
+    uint64_t host_addr;             /* IN */
+    uint64_t new_addr;              /* IN */
     grant_handle_t handle;          /* IN */
     int16_t status;                 /* OUT */
 };
