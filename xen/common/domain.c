@@ -192,6 +192,8 @@ static void free_vcpu(struct vcpu *v)
 /* Free what domain_create() built. No vCPU runs; nobody holds it. */
 static void free_domain(struct domain *d)
 {
+    domid_t domid = d->domain_id;
+    bool idle = is_idle_domain(d);
     unsigned int i;
 
     if ( !is_idle_domain(d) )
@@ -204,6 +206,9 @@ static void free_domain(struct domain *d)
     arch_domain_destroy(d);
     xfree(d->vcpu);
     xfree(d);
+    if ( !idle )
+        printk(XENLOG_DEBUG "Domain %u: freed, %lu pages free\n", domid,
+               total_free_pages());
 }
 
 static void free_dead_domains(void *unused)
@@ -248,6 +253,10 @@ int domain_create(domid_t domid, const struct domain_create_args *args,
     rc = check_create_args(domid, args);
     if ( rc )
         return rc;
+    /* With the line free_domain() prints, this shows what a domain leaks. */
+    if ( !idle )
+        printk(XENLOG_DEBUG "Domain %u: being created, %lu pages free\n",
+               domid, total_free_pages());
 
     /* Page aligned: a frame's owner field stores the address >> 12. */
     d = _xzalloc(sizeof(*d), PAGE_SIZE);

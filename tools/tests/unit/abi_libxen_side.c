@@ -16,6 +16,7 @@
 #include <xen/version.h>
 #include <xen/memory.h>
 #include <xen/grant_table.h>
+#include <xen/domctl.h>
 
 #include "abi_libxen.h"
 

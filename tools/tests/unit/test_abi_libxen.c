@@ -14,6 +14,7 @@
 #include <public/version.h>
 #include <public/memory.h>
 #include <public/grant_table.h>
+#include <public/domctl.h>
 #include <stddef.h>
 #include <stdio.h>
 

@@ -704,7 +704,11 @@ static void free_boot_module(const struct boot_module *m)
     paddr_t e = ROUNDDOWN(m->start + m->size, PAGE_SIZE);
 
     if ( e > s )
+    {
         init_heap_pages(mfn_to_page(maddr_to_mfn(s)), (e - s) >> PAGE_SHIFT);
+        printk(XENLOG_DEBUG "Boot module freed: %lu pages\n",
+               (unsigned long)((e - s) >> PAGE_SHIFT));
+    }
 }
 
 /* A domain with nr_vcpus vCPUs (down), spread over the online pCPUs. */

@@ -24,6 +24,7 @@
 #include <asm/pv/hypercall.h>
 #include <asm/pv/mm.h>
 #include <asm/pv/traps.h>
+#include <xen/domctl.h>
 #include <xen/event.h>
 #include <xen/grant_table.h>
 #include <xen/guest_access.h>
@@ -72,6 +73,7 @@ HC(callback_op, do_callback_op((int)a1, HND(a2)))
 HC(event_channel_op, do_event_channel_op((int)a1, HND(a2)))
 HC(grant_table_op, do_grant_table_op((unsigned int)a1, HND(a2), (unsigned int)a3))
 HC(physdev_op, do_physdev_op((int)a1, HND(a2)))
+HC(domctl, do_domctl(HND(a1)))
 HC(memory_op, do_memory_op(a1, HND(a2)))
 HC(update_va_mapping, do_update_va_mapping(a1, a2, a3))
 HC(update_va_mapping_otherdomain,
@@ -107,6 +109,7 @@ static const struct hypercall_entry hypercall_table[] = {
     ENTRY(grant_table_op, true),
     ENTRY(event_channel_op, true),
     ENTRY(physdev_op, true),
+    ENTRY(domctl, true),
 };
 
 /* ---- Multicall state, per pCPU ---- */
