@@ -149,7 +149,7 @@ static void check_dom0_modules(const struct boot_info *bi)
     printk("Dom0 memory: %lu MiB (dom0_mem= resolved against %lu MiB of RAM)\n",
            (unsigned long)(dom0_mem_resolve(&dom0_mem, ram) >> 20),
            (unsigned long)(ram >> 20));
-    if ( bi->nr_modules > 1 )
+    if ( dom0_nr_modules(bi) > 1 )
         printk("Dom0 initrd: module 1, %lu bytes\n",
                (unsigned long)bi->modules[1].size);
 }

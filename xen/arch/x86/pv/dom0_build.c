@@ -793,11 +793,16 @@ static void create_domu(const struct boot_module *kernel)
     put_domain(d);
 }
 
+unsigned int dom0_nr_modules(const struct boot_info *bi)
+{
+    return bi->nr_modules - min(opt_domu_modules,
+                                bi->nr_modules ? bi->nr_modules - 1 : 0u);
+}
+
 void create_dom0(const struct boot_info *bi)
 {
-    unsigned int nr_domu = min(opt_domu_modules,
-                               bi->nr_modules ? bi->nr_modules - 1 : 0u);
-    unsigned int nr_dom0 = bi->nr_modules - nr_domu, i;
+    unsigned int nr_dom0 = dom0_nr_modules(bi);
+    unsigned int nr_domu = bi->nr_modules - nr_dom0, i;
     const struct boot_module *initrd = nr_dom0 > 1 ? &bi->modules[1] : NULL;
     unsigned int nr_vcpus = dom0_vcpus_resolve(&dom0_vcpus, num_online_cpus());
     struct domain *d;

@@ -132,5 +132,8 @@ int construct_dom0(struct domain *d, const struct boot_module *kernel,
 /* Create, build and start dom0 from bi's modules 0 (kernel) and 1 (initrd);
  * give the modules' memory back to the heap. Panics on failure. */
 void create_dom0(const struct boot_info *bi);
+/* How many of bi's modules are dom0's (kernel, initrd): those before the
+ * last domu_modules= ones. */
+unsigned int dom0_nr_modules(const struct boot_info *bi);
 
 #endif /* ASM_X86_DOM0_BUILD_H */
