@@ -322,6 +322,7 @@ __attribute__((weak)) void evtchn_domain_free(struct domain *d) { (void)d; }
 __attribute__((weak)) int grant_table_init(struct domain *d) { (void)d; return 0; }
 __attribute__((weak)) void grant_table_destroy(struct domain *d) { (void)d; }
 __attribute__((weak)) void grant_table_release_mappings(struct domain *d) { (void)d; }
+__attribute__((weak)) unsigned long total_free_pages(void) { return 0; }
 
 void arch_dump_vcpu(const struct vcpu *v)
 {

@@ -11,13 +11,24 @@
  *
  * Once memory management is up (desc_late_init), every CPU's GDT is used
  * through a 16-page window of its own in the per-domain area
- * (GDT_VIRT(cpu)), laid out as the PV ABI's GDT is: pages 0-13 hold the
- * running PV vCPU's own GDT frames (set_gdt), or a zeroed page (every
+ * (GDT_WINDOW_VIRT(cpu)), laid out as the PV ABI's GDT is: pages 0-13 hold
+ * the running PV vCPU's own GDT frames (set_gdt), or a zeroed page (every
  * descriptor not present) when it has none, and page 14 is the CPU's real
  * GDT page with the hypervisor's descriptors from 0xe000. A guest can thus
  * load only its own, checked, descriptors: never whatever memory happened
  * to lie below the hypervisor's table.
+ *
+ * Right after it comes the CPU's LDT window (LDT_WINDOW_VIRT(cpu), 16
+ * pages, room for the 8192 descriptors an LDT may have). Its pages start
+ * not present; pv/ldt.c maps the running vCPU's LDT pages into it as the
+ * CPU first reads them, and here LDTR is pointed at it (the LDT system
+ * descriptor at 0xe050 in the CPU's GDT page, limit = the vCPU's entries)
+ * or loaded with the null selector when the vCPU has no LDT. LDTR is null
+ * from the start: the reset value (base 0, limit 0xffff) would let a guest
+ * load descriptors from its own unchecked memory. The window's page table
+ * is created with the GDT window's, so changing a page never allocates.
  */
+#include <asm/config.h>
 #include <asm/current.h>
 #include <asm/desc.h>
 #include <asm/processor.h>
@@ -64,18 +75,33 @@ static struct seg_desc *gdt_entry(struct seg_desc *gdt, unsigned int sel)
     return &gdt[(sel - FIRST_RESERVED_GDT_BYTE) / 8];
 }
 
-/* A 16-byte available-64-bit-TSS system descriptor. */
-static void set_tss_desc(struct seg_desc *gdt, const struct tss64 *tss)
-{
-    unsigned long base = (unsigned long)tss;
-    uint32_t limit = sizeof(*tss) - 1;
-    struct seg_desc *d = gdt_entry(gdt, TSS_SELECTOR);
+#define SYS_DESC_LDT       0x2
+#define SYS_DESC_TSS_AVAIL 0x9
 
+/* A present, byte-granular, 16-byte system descriptor at sel. */
+static void set_system_desc(struct seg_desc *gdt, unsigned int sel,
+                            unsigned long base, uint32_t limit,
+                            unsigned int type)
+{
+    struct seg_desc *d = gdt_entry(gdt, sel);
+
+    ASSERT(limit <= 0xfffff);
     d[0].a = ((base & 0xffff) << 16) | (limit & 0xffff);
     d[0].b = (base & 0xff000000) | (limit & 0xf0000) |
-             0x8900 /* present, type 9 */ | ((base >> 16) & 0xff);
+             0x8000 /* present */ | (type << 8) | ((base >> 16) & 0xff);
     d[1].a = base >> 32;
     d[1].b = 0;
+}
+
+static void set_tss_desc(struct seg_desc *gdt, const struct tss64 *tss)
+{
+    set_system_desc(gdt, TSS_SELECTOR, (unsigned long)tss, sizeof(*tss) - 1,
+                    SYS_DESC_TSS_AVAIL);
+}
+
+static void lldt(unsigned int sel)
+{
+    __asm__ __volatile__ ( "lldt %w0" :: "r" (sel) : "memory" );
 }
 
 /* Data descriptor whose limit is the CPU number, read back with lsl. */
@@ -98,30 +124,47 @@ static void init_tss(struct tss64 *tss, unsigned long stack_bottom)
     tss->iomap_base = sizeof(*tss);   /* no I/O bitmap: all ports trap */
 }
 
-/* ---- The per-CPU GDT windows ---- */
-
-#define GDT_VIRT(cpu) (PERDOMAIN_VIRT_START + \
-                       (unsigned long)(cpu) * (16ul << PAGE_SHIFT))
+/* ---- The per-CPU GDT and LDT windows ---- */
 
 static void *gdt_zero_page;
 static bool gdt_windows_ready;
+
+/* What this CPU's LDT window and LDTR hold. */
+struct ldt_window {
+    unsigned long mfn[LDT_WINDOW_PAGES];    /* valid where `mapped` says */
+    uint16_t mapped;                        /* bit n: page n is present */
+    unsigned int ents;                      /* LDTR's descriptors, 0: null */
+};
+static DEFINE_PER_CPU(struct ldt_window, ldt_window);
 
 static void gdt_window_load(unsigned int cpu)
 {
     struct desc_ptr gdtr = {
         .limit = LAST_RESERVED_GDT_BYTE,
-        .base = GDT_VIRT(cpu),
+        .base = GDT_WINDOW_VIRT(cpu),
     };
 
     __asm__ __volatile__ ( "lgdt %0" :: "m" (gdtr) );
 }
 
-/* Map cpu's window: no guest frames, its GDT page at page 14. */
+/*
+ * Map cpu's windows: no guest frames, its GDT page at page 14; the LDT
+ * window empty (a not-present entry: flags 0), its page table created.
+ */
 static int gdt_window_map(unsigned int cpu)
 {
-    unsigned long va = GDT_VIRT(cpu);
+    unsigned long va = GDT_WINDOW_VIRT(cpu);
     unsigned int i;
     int rc = 0;
+
+    /* The GDT window, then the LDT window, inside the CPU's block. */
+    BUILD_BUG_ON(LDT_WINDOW_VIRT(0) - GDT_WINDOW_VIRT(0) <
+                 (FIRST_RESERVED_GDT_PAGE + 1) << PAGE_SHIFT);
+    BUILD_BUG_ON(LDT_WINDOW_VIRT(0) + (LDT_WINDOW_PAGES << PAGE_SHIFT) >
+                 GDT_WINDOW_VIRT(1));
+    BUILD_BUG_ON(LDT_MAX_ENTS * 8 != LDT_WINDOW_PAGES << PAGE_SHIFT);
+    BUILD_BUG_ON(LDT_WINDOW_PAGES > 16);    /* struct ldt_window's mask */
+    BUILD_BUG_ON(GDT_WINDOW_VIRT(NR_CPUS) > PERDOMAIN_VIRT_START + PML4_ENTRY_BYTES);
 
     for ( i = 0; i < FIRST_RESERVED_GDT_PAGE && !rc; i++ )
         rc = map_pages_to_xen(va + (i << PAGE_SHIFT), virt_to_mfn(gdt_zero_page),
@@ -130,6 +173,10 @@ static int gdt_window_map(unsigned int cpu)
         rc = map_pages_to_xen(va + (FIRST_RESERVED_GDT_PAGE << PAGE_SHIFT),
                               virt_to_mfn(cpu_gdt[cpu]), 1,
                               PAGE_HYPERVISOR_RW | MAP_SMALL_PAGES);
+    for ( i = 0; i < LDT_WINDOW_PAGES && !rc; i++ )
+        rc = map_pages_to_xen(LDT_WINDOW_VIRT(cpu) + (i << PAGE_SHIFT), _mfn(0),
+                              1, MAP_SMALL_PAGES);
+    per_cpu(ldt_window, cpu).mapped = 0;
     return rc;
 }
 
@@ -159,7 +206,7 @@ static DEFINE_PER_CPU(unsigned int, gdt_window_frames);
 void gdt_window_set_frames(const unsigned long *frames, unsigned int nr)
 {
     unsigned int cpu = smp_processor_id(), i;
-    unsigned long va = GDT_VIRT(cpu);
+    unsigned long va = GDT_WINDOW_VIRT(cpu);
 
     ASSERT(nr <= FIRST_RESERVED_GDT_PAGE);
     /* The common case, no guest GDT before or after: nothing to do. */
@@ -176,6 +223,58 @@ void gdt_window_set_frames(const unsigned long *frames, unsigned int nr)
                                 MAP_SMALL_PAGES));
         flush_tlb_one_local(va + (i << PAGE_SHIFT));
     }
+}
+
+void ldt_window_set_page(unsigned int idx, unsigned long mfn)
+{
+    struct ldt_window *w = &this_cpu(ldt_window);
+    unsigned long va = LDT_WINDOW_VIRT(smp_processor_id()) + (idx << PAGE_SHIFT);
+    bool present = mfn != INVALID_MFN_RAW;
+    uint16_t bit = 1u << idx;
+
+    ASSERT(idx < LDT_WINDOW_PAGES);
+    if ( present ? (w->mapped & bit) && w->mfn[idx] == mfn : !(w->mapped & bit) )
+        return;
+    ASSERT(gdt_windows_ready);
+    /* The page table exists (gdt_window_map): this cannot fail. */
+    BUG_ON(map_pages_to_xen(va, _mfn(present ? mfn : 0), 1,
+                            (present ? PAGE_HYPERVISOR_RW : 0) | MAP_SMALL_PAGES));
+    flush_tlb_one_local(va);
+    w->mfn[idx] = mfn;
+    if ( present )
+        w->mapped |= bit;
+    else
+        w->mapped &= ~bit;
+}
+
+void ldt_window_load(unsigned int ents)
+{
+    struct ldt_window *w = &this_cpu(ldt_window);
+    unsigned int cpu = smp_processor_id();
+
+    ASSERT(ents <= LDT_MAX_ENTS);
+    if ( ents == w->ents )
+        return;
+    if ( ents )
+    {
+        ASSERT(gdt_windows_ready);
+        set_system_desc(cpu_gdt[cpu], LDT_SELECTOR, LDT_WINDOW_VIRT(cpu),
+                        ents * 8 - 1, SYS_DESC_LDT);
+        lldt(LDT_SELECTOR);
+    }
+    else
+        lldt(0);
+    w->ents = ents;
+}
+
+bool ldt_window_offset(unsigned long va, unsigned int *off)
+{
+    unsigned long start = LDT_WINDOW_VIRT(smp_processor_id());
+
+    if ( va - start >= (LDT_WINDOW_PAGES << PAGE_SHIFT) )
+        return false;
+    *off = va - start;
+    return true;
 }
 
 void init_boot_cpu_descriptors(void)
@@ -227,6 +326,7 @@ void init_boot_cpu_descriptors(void)
 
     __asm__ __volatile__ ( "lidt %0" :: "m" (idtr) );
     __asm__ __volatile__ ( "ltr %w0" :: "r" (TSS_SELECTOR) );
+    lldt(0);
 }
 
 int cpu_desc_init(unsigned int cpu, unsigned long stack_bottom)
@@ -272,6 +372,8 @@ void load_cpu_descriptors(unsigned int cpu)
     __asm__ __volatile__ ( "lgdt %0" :: "m" (gdtr) );
     __asm__ __volatile__ ( "lidt %0" :: "m" (idtr) );
     __asm__ __volatile__ ( "ltr %w0" :: "r" (TSS_SELECTOR) );
+    lldt(0);
+    per_cpu(ldt_window, cpu).ents = 0;
     if ( gdt_windows_ready )
         gdt_window_load(cpu);
 }

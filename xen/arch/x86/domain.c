@@ -23,7 +23,9 @@
  * switching in copies them back, loads its page tables (the idle vCPU
  * runs on idle_pg_table, so no pCPU keeps a dead domain's tables loaded)
  * and refreshes its time record and runstate area, whose guest copies
- * need the vCPU's own page tables.
+ * need the vCPU's own page tables. Its LDT (pv/ldt.c) goes into the
+ * pCPU's LDT window before its data selectors are reloaded; the LDT
+ * pages those selectors need are taken before interrupts go off.
  */
 #include <xen/lib.h>
 #include <xen/sched.h>
@@ -36,6 +38,7 @@
 #include <asm/processor.h>
 #include <asm/pv/emulate.h>
 #include <asm/pv/hypercall.h>
+#include <asm/pv/ldt.h>
 #include <asm/pv/traps.h>
 #include <asm/uaccess.h>
 #include <asm/xstate.h>
@@ -146,9 +149,9 @@ void arch_vcpu_destroy(struct vcpu *v)
 }
 
 /*
- * Drop what d's vCPUs hold on its pages (GDT frames, page-table bases, a
- * registered vcpu_info), so that its memory can be released. The domain
- * is paused for good (domain_kill).
+ * Drop what d's vCPUs hold on its pages (GDT frames, LDT pages, page-table
+ * bases, a registered vcpu_info), so that its memory can be released. The
+ * domain is paused for good (domain_kill).
  */
 static void sync_lazy_page_tables(struct domain *d);
 
@@ -162,6 +165,7 @@ void arch_domain_relinquish_resources(struct domain *d)
     for_each_vcpu ( d, v )
     {
         pv_destroy_gdt(v);
+        pv_destroy_ldt(v);
         pv_put_l4_base(v->arch.pv.guest_table_user);
         pv_put_l4_base(v->arch.pv.guest_table);
         v->arch.pv.guest_table_user = v->arch.pv.guest_table = 0;
@@ -303,6 +307,7 @@ static void pv_ctxt_switch_to(struct vcpu *n)
     load_cr3(n->arch.cr3);
     this_cpu(lazy_pt_domain) = NULL;
     gdt_window_set_frames(pv->gdt_frames, DIV_ROUND_UP(pv->gdt_ents, 512));
+    pv_ldt_switch_to(n);
     ok &= LOAD_SEL(ds, regs->ds);
     ok &= LOAD_SEL(es, regs->es);
     ok &= LOAD_SEL(fs, regs->fs);
@@ -353,6 +358,9 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
     /* prev's runstate changed as it was descheduled: its tables are live. */
     if ( prev->domain->arch.is_pv )
         pv_update_guest_areas(prev, false);
+    /* The LDT pages next's selectors need: interrupts on (type changes). */
+    if ( next->domain->arch.is_pv )
+        pv_ldt_prepare_switch(next);
 
     local_irq_disable();
     if ( !is_idle_vcpu(prev) )
@@ -373,6 +381,7 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
         else if ( !this_cpu(lazy_pt_domain) )
             load_cr3(__pa(idle_pg_table));
         gdt_window_set_frames(NULL, 0);
+        pv_ldt_switch_to(NULL);
     }
     set_current(next);
     local_irq_enable();

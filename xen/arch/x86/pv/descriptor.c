@@ -1,6 +1,7 @@
 /*
- * pv/descriptor.c: a PV guest's GDT (set_gdt) and its descriptor updates
- * (update_descriptor).
+ * pv/descriptor.c: a PV guest's GDT (set_gdt), its descriptor updates
+ * (update_descriptor), and the check that makes a page a descriptor page
+ * (for the GDT here, for the LDT in pv/ldt.c).
  *
  * Theory of operation. A guest's GDT is up to 14 of its own pages, shown
  * to the CPU in the running pCPU's GDT window (desc.c) below the
@@ -10,11 +11,13 @@
  * and a descriptor page can have no writable mapping: the frame takes the
  * PGT_seg_desc_page type, which excludes the writable type. From then on
  * the guest changes descriptors only with update_descriptor, checked the
- * same way. The rules (pv-abi.md §1.6): code and data descriptors get
- * DPL 3 (the guest kernel runs in ring 3 too); not-present descriptors
- * and the null type are harmless; call gates to the guest's own code
- * selectors are stored with DPL 0 (their DPL in the target's RPL), as Xen
- * stores them; every other system descriptor is refused. Using a stored
+ * same way. LDT pages become descriptor pages the same way, one at a
+ * time as the CPU first reads them (pv/ldt.c). The rules (pv-abi.md
+ * §1.6): code and data descriptors get DPL 3 (the guest kernel runs in
+ * ring 3 too); not-present descriptors and the null type are harmless;
+ * call gates to the guest's own code selectors are stored with DPL 0
+ * (their DPL in the target's RPL), as Xen stores them; every other
+ * system descriptor is refused. Using a stored
  * gate faults; emulating the far call through it is not provided yet, so
  * the guest gets that #GP.
  *
@@ -25,6 +28,7 @@
 #include <asm/desc.h>
 #include <asm/mm.h>
 #include <asm/pv/hypercall.h>
+#include <asm/pv/ldt.h>
 #include <xen/domain_page.h>
 #include <xen/guest_access.h>
 #include <xen/lib.h>
@@ -99,8 +103,7 @@ static bool validate_desc_page(struct page_info *pg)
     return true;
 }
 
-/* A reference and a descriptor-page type on mfn, validating it first. */
-static int get_desc_page(unsigned long mfn, struct domain *d)
+int pv_get_desc_page(unsigned long mfn, struct domain *d)
 {
     struct page_info *pg;
 
@@ -146,7 +149,7 @@ int pv_set_gdt(struct vcpu *v, const unsigned long *frames, unsigned int entries
         return -EINVAL;
     for ( i = 0; i < nr; i++ )
     {
-        rc = get_desc_page(frames[i], d);
+        rc = pv_get_desc_page(frames[i], d);
         if ( rc )
         {
             while ( i-- )

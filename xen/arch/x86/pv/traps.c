@@ -36,6 +36,7 @@
 #include <asm/i387.h>
 #include <asm/msr-index.h>
 #include <asm/processor.h>
+#include <asm/pv/ldt.h>
 #include <asm/pv/mm.h>
 #include <asm/pv/traps.h>
 #include <asm/traps.h>
@@ -295,6 +296,9 @@ void pv_do_trap(struct cpu_user_regs *regs)
     switch ( vec )
     {
     case TRAP_page_fault:
+        /* The CPU reading the guest's LDT: map the page (pv/ldt.c). */
+        if ( pv_ldt_guest_fault(regs, &cr2) )
+            return;
         /* The guest kernel writing its own page table: emulate (ptwr). */
         if ( pv_ptwr_fault(regs, cr2) )
         {

@@ -9,7 +9,8 @@
  * before any of the vCPU's state changes; a refused context leaves the
  * vCPU exactly as it was. Selectors get RPL 3 (the guest runs in ring 3),
  * rflags gets IF on and IOPL off, and the upcall mask starts set, as at
- * boot. An LDT is not supported yet (ldt_ents must be 0).
+ * boot. An LDT (ldt_base, ldt_ents) is checked as MMUEXT_SET_LDT checks
+ * it, and mapped as the vCPU uses it (pv/ldt.c).
  *
  * Locking: the caller (vcpu_op.c) only lets a domain initialise its own
  * vCPUs while they are down, so nothing runs on v meanwhile.
@@ -20,6 +21,7 @@
 #include <asm/mm.h>
 #include <asm/processor.h>
 #include <asm/pv/hypercall.h>
+#include <asm/pv/ldt.h>
 #include <asm/pv/mm.h>
 #include <xen/domain_page.h>
 #include <xen/guest_access.h>
@@ -34,7 +36,8 @@ static int check_context(const struct vcpu_guest_context *c)
 {
     unsigned int i;
 
-    if ( c->ldt_ents || c->gdt_ents > FIRST_RESERVED_GDT_ENTRY )
+    if ( pv_check_ldt(c->ldt_base, c->ldt_ents) ||
+         c->gdt_ents > FIRST_RESERVED_GDT_ENTRY )
         return -EINVAL;
     if ( !is_canonical_address(c->user_regs.rip) || !is_canonical_address(c->user_regs.rsp) ||
          !is_canonical_address(c->event_callback_eip) || !is_canonical_address(c->failsafe_callback_eip) ||
@@ -136,6 +139,8 @@ int arch_initialise_vcpu(struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg)
     v->arch.pv.guest_table = kernel_l4;
     v->arch.pv.guest_table_user = user_l4;
     load_context(v, c);
+    if ( pv_set_ldt(v, c->ldt_base, c->ldt_ents) )
+        ASSERT_UNREACHABLE();       /* checked by check_context() */
     v->arch.cr3 = (v->arch.pv.kernel_mode ? kernel_l4 : user_l4) << PAGE_SHIFT;
     v->arch.pv.initialised = true;
     rc = 0;

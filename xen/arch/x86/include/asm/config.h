@@ -19,7 +19,10 @@
  *  0xffff818000000000 - 0xffff81ffffffffff  [512GB, slot 259]
  *      Reserved.
  *  0xffff820000000000 - 0xffff827fffffffff  [512GB, slot 260]
- *      Per-domain mappings (GDT and LDT frames of the running vCPU).
+ *      Per-CPU descriptor-table windows, 128 KiB per CPU at
+ *      +cpu * 128 KiB: the GDT window (16 pages: the running PV vCPU's GDT
+ *      frames, then the CPU's own GDT page) and the LDT window (16 pages,
+ *      8192 descriptors: the running vCPU's LDT pages, mapped on demand).
  *  0xffff828000000000 - 0xffff82bfffffffff  [256GB, slot 261]
  *      Machine-to-phys table, writable by the hypervisor.
  *  0xffff82c000000000 - 0xffff82cfffffffff  [64GB,  slot 261]
@@ -64,6 +67,11 @@
 #define PCI_MCFG_VIRT_START     PML4_ADDR(257)
 #define LINEAR_PT_VIRT_START    PML4_ADDR(258)
 #define PERDOMAIN_VIRT_START    PML4_ADDR(260)
+#define DESC_WINDOWS_SHIFT      17      /* 128 KiB of windows per CPU */
+#define GDT_WINDOW_VIRT(cpu)    (PERDOMAIN_VIRT_START + \
+                                 ((unsigned long)(cpu) << DESC_WINDOWS_SHIFT))
+#define LDT_WINDOW_VIRT(cpu)    (GDT_WINDOW_VIRT(cpu) + (_AC(16, UL) << PAGE_SHIFT))
+#define LDT_WINDOW_PAGES        16
 #define RDWR_MPT_VIRT_START     PML4_ADDR(261)
 #define RDWR_MPT_VIRT_END       (RDWR_MPT_VIRT_START + (_AC(1, UL) << 38))
 #define VMAP_VIRT_START         _AC(0xffff82c000000000, UL)

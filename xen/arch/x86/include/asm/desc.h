@@ -77,5 +77,22 @@ void desc_late_init(void);
 /* The running PV vCPU's GDT frames (machine frames, nr <= 14), or none. */
 void gdt_window_set_frames(const unsigned long *frames, unsigned int nr);
 
+/*
+ * This CPU's LDT window (LDT_WINDOW_VIRT(cpu), LDT_WINDOW_PAGES pages):
+ * LDTR points at it while a PV vCPU with an LDT runs, and pv/ldt.c maps
+ * that vCPU's LDT pages into it.
+ *   ldt_window_set_page: page idx maps machine frame mfn, writable (the
+ *     CPU sets descriptors' accessed bits), or nothing (INVALID_MFN_RAW);
+ *     the local TLB entry is flushed if it changed.
+ *   ldt_window_load: LDTR := the window's first ents descriptors, or the
+ *     null selector for 0.
+ *   ldt_window_offset: the byte offset of va in this CPU's window; false
+ *     if va is not in it.
+ */
+#define LDT_MAX_ENTS 8192
+void ldt_window_set_page(unsigned int idx, unsigned long mfn);
+void ldt_window_load(unsigned int ents);
+bool ldt_window_offset(unsigned long va, unsigned int *off);
+
 #endif /* __ASSEMBLY__ */
 #endif /* ASM_X86_DESC_H */

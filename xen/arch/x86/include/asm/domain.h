@@ -74,8 +74,15 @@ struct pv_vcpu {
     /* Descriptor tables (set_gdt, MMUEXT_SET_LDT). */
     unsigned long gdt_frames[16];   /* machine frames */
     unsigned int gdt_ents;
-    unsigned long ldt_base;
+    unsigned long ldt_base;         /* guest linear address, 0 if no LDT */
     unsigned int ldt_ents;
+    /*
+     * The LDT pages mapped so far (pv/ldt.c): bit n of ldt_mapped says
+     * page n (bytes n * 4096 on) is ldt_frames[n], on which a reference
+     * and a descriptor-page type reference are held.
+     */
+    unsigned long ldt_frames[16];   /* machine frames */
+    uint16_t ldt_mapped;
 
     /* Virtual control and debug registers. */
     unsigned long ctrlreg[8];       /* cr0 (TS), cr4 shadows; cr2 unused */
