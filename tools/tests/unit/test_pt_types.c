@@ -516,7 +516,11 @@ TEST(l1_entry_rules_and_errnos)
     CHECK_EQ(tc(theirs), 1);
     pv_put_l1e(ent(theirs, P | RW));
     CHECK_EQ(pv_get_l1e(ent(data, P), d, e), -EBUSY);
-    CHECK_EQ(pv_get_l1e(ent(theirs, P), d, NULL), -EBUSY);   /* DOMID_XEN */
+    /* The pseudo-owners own no RAM, not even the caller's. */
+    CHECK_EQ(pv_get_l1e(ent(theirs, P), d, &pv_dom_xen), -EBUSY);
+    CHECK_EQ(pv_get_l1e(ent(data, P), d, &pv_dom_xen), -EBUSY);
+    CHECK_EQ(pv_get_l1e(ent(data, P), d, &pv_dom_io), -EBUSY);
+    CHECK_EQ(gc(data), 1);
 
     drop(pt);
     put_page_and_type(desc);
@@ -538,6 +542,263 @@ TEST(l1_cache_attributes_on_a_xen_heap_page_are_refused)
     CHECK_EQ(pv_get_l1e(ent(si, P | RW), d, d), 0);
     pv_put_l1e(ent(si, P | RW));
     pv_domain_free_shared_info(d);
+    finish(d);
+}
+
+/* ---- Device memory: rights, no references, stored uncached ---- */
+
+#define PWT _PAGE_PWT
+#define PCD _PAGE_PCD
+#define PAT _PAGE_PSE                       /* bit 7 of an L1 entry */
+/* Device memory: not RAM, and clear of the hypervisor's (see above). */
+#define DEV(n) (SIM_BYTES + (1ul << 20) + ((intpte_t)(n) << PAGE_SHIFT))
+
+TEST(l1_device_memory_is_stored_uncached_unless_uc_or_wc)
+{
+    struct domain *d = (machine_up(), new_domain(1));
+    struct page_info *l1 = new_page(d), *x = new_page(d);
+    /* The PV PAT: WB WT UC- UC WC WP UC UC, by PAT:PCD:PWT. */
+    static const intpte_t asked[8] = {
+        0, PWT, PCD, PCD | PWT, PAT, PAT | PWT, PAT | PCD, PAT | PCD | PWT,
+    };
+    static const intpte_t stored[8] = {
+        PCD | PWT, PCD | PWT, PCD, PCD | PWT, PAT, PCD | PWT, PAT | PCD,
+        PAT | PCD | PWT,
+    };
+    unsigned int i;
+
+    d->arch.iomem_all = true;
+    for ( i = 0; i < 8; i++ )
+        tab(l1)[i] = DEV(i) | P | RW | asked[i];
+    tab(l1)[8] = ent(x, P | RW);            /* RAM keeps write-back */
+    tab(l1)[9] = DEV(9) | P | US;           /* a user mapping: G as usual */
+    snapshot(d, &snap_before);
+    CHECK_EQ(take(l1, d, 1), 0);
+    for ( i = 0; i < 8; i++ )
+        CHECK_EQ(tab(l1)[i], DEV(i) | P | RW | US | GK | stored[i]);
+    CHECK_EQ(tab(l1)[8], ent(x, P | RW | US | GK));
+    CHECK_EQ(tab(l1)[9], DEV(9) | P | US | _PAGE_GLOBAL | PCD | PWT);
+    CHECK_EQ(tc(x), 1);
+    drop(l1);
+    snapshot(d, &snap_after);
+    CHECK(same_snapshot(&snap_before, &snap_after));  /* nothing counted */
+    finish(d);
+}
+
+TEST(l1_device_memory_updates_need_the_rights_and_hold_nothing)
+{
+    struct domain *d = (machine_up(), new_domain(1)), *e = new_domain(2);
+    struct page_info *l1 = new_page(d), *x = new_page(d), *pending = NULL;
+    struct vcpu *v = new_vcpu(d, 0);
+    intpte_t cur;
+
+    CHECK_EQ(t_pin(v, l1, 1), 0);
+    /* No I/O-memory rights: -EPERM, even with the port rights that make
+     * the cache bits legal (the forced bits must not turn it -EINVAL). */
+    CHECK_EQ(t_mod(v, l1, 3, DEV(1) | P | RW, false), -EPERM);
+    d->arch.ioport_all = true;
+    CHECK_EQ(t_mod(v, l1, 3, DEV(1) | P | RW, false), -EPERM);
+    CHECK_EQ(t_mod(v, l1, 3, DEV(1) | P | PCD, false), -EPERM);
+    CHECK_EQ(pv_cmpxchg_l1e(l1, 3, 0, DEV(1) | P | RW, &cur), -EPERM);
+    /* The guest's "no frame" (all ones) is -EINVAL instead, as on Xen. */
+    CHECK_EQ(t_mod(v, l1, 3, PTE_ADDR_MASK | P, false), -EINVAL);
+    d->arch.ioport_all = false;
+    CHECK_EQ(tab(l1)[3], 0);
+
+    d->arch.iomem_all = true;
+    snapshot(d, &snap_before);
+    /* mmu_update: forced UC; the same entry again takes the fast path. */
+    CHECK_EQ(t_mod(v, l1, 3, DEV(1) | P | RW, false), 0);
+    CHECK_EQ(tab(l1)[3], DEV(1) | P | RW | US | GK | PCD | PWT);
+    CHECK_EQ(t_mod(v, l1, 3, DEV(1) | P | RW | A, false), 0);
+    CHECK_EQ(tab(l1)[3], DEV(1) | P | RW | US | GK | PCD | PWT | A);
+    CHECK_EQ(t_mod(v, l1, 3, DEV(1) | P | PAT, false), 0);     /* WC */
+    CHECK_EQ(tab(l1)[3], DEV(1) | P | US | GK | PAT);
+    /* DOMID_IO: the table owner's rights; DOMID_XEN and e have none. */
+    CHECK_EQ(pv_mod_entry(l1, 1, 4, DEV(2) | P | RW, &pv_dom_io, false,
+                          &pending), 0);
+    CHECK_EQ(tab(l1)[4], DEV(2) | P | RW | US | GK | PCD | PWT);
+    CHECK_EQ(pv_mod_entry(l1, 1, 4, DEV(2) | P, &pv_dom_xen, false,
+                          &pending), -EPERM);
+    CHECK_EQ(pv_mod_entry(l1, 1, 4, DEV(3) | P, e, false, &pending), -EPERM);
+    e->arch.iomem_all = true;
+    CHECK_EQ(pv_mod_entry(l1, 1, 4, DEV(3) | P, e, false, &pending), 0);
+    CHECK_EQ(tab(l1)[4], DEV(3) | P | US | GK | PCD | PWT);
+    CHECK(pending == NULL);
+    /* ptwr: forced too; what it compares against is what was stored. */
+    CHECK_EQ(pv_cmpxchg_l1e(l1, 5, 0, DEV(4) | P | RW | PWT, &cur), 0);
+    CHECK_EQ(tab(l1)[5], DEV(4) | P | RW | US | GK | PCD | PWT);
+    CHECK_EQ(pv_cmpxchg_l1e(l1, 5, DEV(4) | P | RW | US | GK | PWT, 0, &cur),
+             -EAGAIN);
+    CHECK_EQ(cur, DEV(4) | P | RW | US | GK | PCD | PWT);
+    CHECK_EQ(pv_cmpxchg_l1e(l1, 5, cur, 0, &cur), 0);
+    /* RAM where device memory was, and back: only RAM is counted. */
+    CHECK_EQ(t_mod(v, l1, 3, ent(x, P | RW), false), 0);
+    CHECK_EQ(tab(l1)[3], ent(x, P | RW | US | GK));
+    CHECK_EQ(tc(x), 1);
+    CHECK_EQ(t_mod(v, l1, 3, DEV(1) | P | RW, false), 0);
+    CHECK_EQ(tc(x), 0);
+    CHECK_EQ(t_mod(v, l1, 3, 0, false), 0);
+    CHECK_EQ(t_mod(v, l1, 4, 0, false), 0);
+    snapshot(d, &snap_after);
+    CHECK(same_snapshot(&snap_before, &snap_after));
+    CHECK_EQ(t_unpin(v, l1), 0);
+    free(v);
+    kill(e);
+    finish(d);
+}
+
+/* ---- DOMID_XEN: the M2P's frames, read-only ---- */
+
+/*
+ * A fake M2P in the hypervisor's RDWR_MPT_VIRT_START slot of
+ * idle_pg_table, as mm/m2p.c lays it out: a 2 MiB piece mapped by a
+ * superpage, and a piece cut short (3 of a 4-page block mapped by an L1
+ * table). Xen heap pages that nobody owns, like the real one.
+ */
+static struct {
+    void *big, *cut, *l3, *l2, *l1;
+    intpte_t saved_l4e;
+} m2p_fake;
+
+static intpte_t xen_ent(const void *p, intpte_t flags)
+{
+    return __pa(p) | flags;
+}
+
+static void m2p_fake_up(void)
+{
+    unsigned int slot = l4_table_offset(RDWR_MPT_VIRT_START);
+    intpte_t *l3, *l2, *l1;
+    unsigned int i;
+
+    m2p_fake.big = alloc_xenheap_pages(9, 0);
+    m2p_fake.cut = alloc_xenheap_pages(2, 0);
+    l3 = m2p_fake.l3 = alloc_xenheap_pages(0, 0);
+    l2 = m2p_fake.l2 = alloc_xenheap_pages(0, 0);
+    l1 = m2p_fake.l1 = alloc_xenheap_pages(0, 0);
+    BUG_ON(!m2p_fake.big || !m2p_fake.cut || !l3 || !l2 || !l1);
+    memset(l3, 0, PAGE_SIZE);
+    memset(l2, 0, PAGE_SIZE);
+    memset(l1, 0, PAGE_SIZE);
+    for ( i = 0; i < 3; i++ )
+        l1[i] = xen_ent((char *)m2p_fake.cut + i * PAGE_SIZE, P | A | D);
+    l2[0] = xen_ent(m2p_fake.big, P | RW | A | D | _PAGE_PSE);
+    l2[1] = xen_ent(l1, P | RW | A);
+    l3[l3_table_offset(RDWR_MPT_VIRT_START)] = xen_ent(l2, P | RW | A);
+    m2p_fake.saved_l4e = idle_pg_table[slot];
+    idle_pg_table[slot] = xen_ent(l3, P | RW | A);
+}
+
+static void m2p_fake_down(void)
+{
+    idle_pg_table[l4_table_offset(RDWR_MPT_VIRT_START)] = m2p_fake.saved_l4e;
+    free_xenheap_pages(m2p_fake.big, 9);
+    free_xenheap_pages(m2p_fake.cut, 2);
+    free_xenheap_pages(m2p_fake.l3, 0);
+    free_xenheap_pages(m2p_fake.l2, 0);
+    free_xenheap_pages(m2p_fake.l1, 0);
+}
+
+static struct page_info *m2p_page(void *piece, unsigned int i)
+{
+    return virt_to_page((char *)piece + i * PAGE_SIZE);
+}
+
+TEST(l1_domid_xen_maps_m2p_frames_read_only)
+{
+    struct domain *d = (machine_up(), new_domain(0)), *e = new_domain(2);
+    struct page_info *big0, *big511, *cut2, *cut3, *mine, *freed;
+
+    m2p_fake_up();
+    big0 = m2p_page(m2p_fake.big, 0);
+    big511 = m2p_page(m2p_fake.big, 511);
+    cut2 = m2p_page(m2p_fake.cut, 2);
+    cut3 = m2p_page(m2p_fake.cut, 3);       /* in the block, not mapped */
+    mine = new_page(d);
+    freed = alloc_domheap_pages(NULL, 0, 0);
+
+    /* Read-only M2P frames: yes, and nothing counted (count stays 0). */
+    CHECK_EQ(pv_get_l1e(ent(big0, P), d, &pv_dom_xen), 0);
+    CHECK_EQ(pv_get_l1e(ent(big511, P | US | A), d, &pv_dom_xen), 0);
+    CHECK_EQ(pv_get_l1e(ent(cut2, P), d, &pv_dom_xen), 0);
+    CHECK_EQ(gc(big0) + gc(big511) + gc(cut2), 0);
+    pv_put_l1e(ent(big0, P));
+    pv_put_l1e(ent(cut2, P | US | GK));
+    CHECK_EQ(gc(big0) + gc(cut2), 0);
+    /* Writable never; cache attributes never (with the rights to ask). */
+    CHECK_EQ(pv_get_l1e(ent(big0, P | RW), d, &pv_dom_xen), -EBUSY);
+    CHECK_EQ(pv_get_l1e(ent(cut2, P | RW | A | D), d, &pv_dom_xen), -EBUSY);
+    CHECK_EQ(pv_get_l1e(ent(big0, P | PCD), d, &pv_dom_xen), -EINVAL);
+    d->arch.iomem_all = true;
+    CHECK_EQ(pv_get_l1e(ent(big0, P | PCD), d, &pv_dom_xen), -EACCES);
+    CHECK_EQ(pv_get_l1e(ent(big0, P | RW | PCD), d, &pv_dom_xen), -EBUSY);
+    d->arch.iomem_all = false;
+    /* Not the M2P: the cut piece's unmapped page, the hypervisor's own
+     * tables that map the M2P, a free frame, a domain's page. */
+    CHECK_EQ(pv_get_l1e(ent(cut3, P), d, &pv_dom_xen), -EBUSY);
+    CHECK_EQ(pv_get_l1e(ent(virt_to_page(m2p_fake.l2), P), d, &pv_dom_xen),
+             -EBUSY);
+    CHECK_EQ(pv_get_l1e(ent(virt_to_page(m2p_fake.l1), P), d, &pv_dom_xen),
+             -EBUSY);
+    CHECK_EQ(pv_get_l1e(ent(freed, P), d, &pv_dom_xen), -EBUSY);
+    CHECK_EQ(pv_get_l1e(ent(mine, P), d, &pv_dom_xen), -EBUSY);
+    /* Only with DOMID_XEN: not as the caller's, another's or DOMID_IO's. */
+    CHECK_EQ(pv_get_l1e(ent(big0, P), d, d), -EBUSY);
+    CHECK_EQ(pv_get_l1e(ent(big0, P), d, e), -EBUSY);
+    CHECK_EQ(pv_get_l1e(ent(big0, P), d, &pv_dom_io), -EBUSY);
+    CHECK_EQ(gc(big0) + gc(cut3), 0);
+
+    free_domheap_pages(freed, 0);
+    m2p_fake_down();
+    kill(e);
+    finish(d);
+}
+
+TEST(l1_m2p_entries_come_and_go_without_references)
+{
+    struct domain *d = (machine_up(), new_domain(0));
+    struct page_info *l1 = new_page(d), *x = new_page(d), *pending = NULL;
+    struct page_info *m2p0;
+    struct vcpu *v = new_vcpu(d, 0);
+    intpte_t cur;
+
+    m2p_fake_up();
+    m2p0 = m2p_page(m2p_fake.big, 5);
+    CHECK_EQ(t_pin(v, l1, 1), 0);
+    snapshot(d, &snap_before);
+    CHECK_EQ(pv_mod_entry(l1, 1, 7, ent(m2p0, P), &pv_dom_xen, false,
+                          &pending), 0);
+    CHECK_EQ(tab(l1)[7], ent(m2p0, P | US | GK));
+    /* Made writable (not the fast path): refused, the entry stays. */
+    CHECK_EQ(pv_mod_entry(l1, 1, 7, ent(m2p0, P | RW), &pv_dom_xen, false,
+                          &pending), -EBUSY);
+    CHECK_EQ(t_mod(v, l1, 7, ent(m2p0, P | RW), false), -EBUSY);
+    CHECK_EQ(pv_cmpxchg_l1e(l1, 7, tab(l1)[7], ent(m2p0, P | RW), &cur),
+             -EBUSY);
+    CHECK_EQ(tab(l1)[7], ent(m2p0, P | US | GK));
+    /* Accessed bit only: the fast path, as with any entry. */
+    CHECK_EQ(t_mod(v, l1, 7, ent(m2p0, P | A), false), 0);
+    CHECK_EQ(tab(l1)[7], ent(m2p0, P | US | GK | A));
+    /* Replaced by RAM: nothing dropped from the M2P frame. */
+    CHECK_EQ(t_mod(v, l1, 7, ent(x, P | RW), false), 0);
+    CHECK_EQ(gc(m2p0), 0);
+    CHECK_EQ(tc(x), 1);
+    /* A table holding an M2P entry devalidates without dropping one. */
+    CHECK_EQ(pv_mod_entry(l1, 1, 8, ent(m2p0, P), &pv_dom_xen, false,
+                          &pending), 0);
+    CHECK_EQ(t_mod(v, l1, 7, 0, false), 0);
+    snapshot(d, &snap_after);
+    CHECK(same_snapshot(&snap_before, &snap_after));
+    CHECK_EQ(t_unpin(v, l1), 0);
+    CHECK_EQ(tc(l1), 0);
+    CHECK_EQ(gc(m2p0), 0);
+    /* ... and it cannot be validated again: the M2P is not d's. */
+    CHECK_EQ(t_pin(v, l1, 1), -EBUSY);
+    CHECK_EQ(tab(l1)[8], ent(m2p0, P | US | GK));
+    CHECK(pending == NULL);
+    free(v);
+    m2p_fake_down();
     finish(d);
 }
 

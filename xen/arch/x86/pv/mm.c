@@ -12,16 +12,21 @@
  *   mmu_update: NORMAL and PRESERVE_AD requests change one entry of a
  *     validated table of any level (a plain writable page is simply
  *     written, as on Xen); MACHPHYS sets an M2P entry. foreigndom names
- *     the owner of the frames L1 entries may map (a privileged caller
- *     only; DOMID_IO and DOMID_XEN are accepted but own nothing here) and,
- *     in its top 16 bits, a foreign owner of the tables themselves.
+ *     the owner of the frames L1 entries may map (another domain, for a
+ *     privileged caller only) and, in its top 16 bits, a foreign owner
+ *     of the tables themselves. A privileged caller may also name
+ *     DOMID_IO (device memory, its own I/O-memory rights apply) or
+ *     DOMID_XEN (the M2P table's frames, read-only): pseudo-owners that
+ *     own no page here (pv_dom_io, pv_dom_xen; pt_validate.c has the
+ *     rules), so requests that need a page of theirs fail as for a frame
+ *     not owned.
  *   mmuext_op: pinning (a pin is one full type reference plus PGT_pinned;
  *     pinning a pinned page, or unpinning one that is not, is -EINVAL as
  *     on Xen), kernel and user base pointers (a new L4 is validated if
  *     needed), TLB flushes (a vCPU mask is read but every CPU is flushed:
- *     a superset), cache flushes (I/O rights needed), SET_LDT (only the
- *     empty LDT for now: a non-zero count is -ENOSYS, the LDT window is
- *     not there yet), CLEAR_PAGE and COPY_PAGE.
+ *     a superset), cache flushes (I/O rights needed), SET_LDT (pv/ldt.c;
+ *     a new kernel base pointer drops the LDT pages mapped so far, as on
+ *     Xen), CLEAR_PAGE and COPY_PAGE.
  *
  * Batches stop at the first failing request; *done counts the requests
  * done, across continuations, exactly as Xen counts them. Preemption: a
@@ -49,6 +54,7 @@
 #include <asm/pgtable.h>
 #include <asm/processor.h>
 #include <asm/pv/hypercall.h>
+#include <asm/pv/ldt.h>
 #include <asm/pv/mm.h>
 #include <xen/cpumask.h>
 #include <xen/domain_page.h>
@@ -85,33 +91,38 @@ void pv_type_change_flush(struct page_info *pg, unsigned long old_type)
 
 /*
  * The domain named as the owner of mapped frames (foreigndom): 0 and
- * *pg_owner (referenced when it is not the caller's domain; NULL for
- * DOMID_IO and DOMID_XEN, which own no frame here), or -ESRCH (no such
- * domain, or the caller's own id, as on Xen).
+ * *pg_owner (referenced when it is a real domain other than the
+ * caller's; pv_dom_io / pv_dom_xen for DOMID_IO / DOMID_XEN), or -ESRCH
+ * (no such domain, or the caller's own id, as on Xen).
  */
 static int get_pg_owner(domid_t domid, struct domain **pg_owner)
 {
     struct domain *curr = current->domain;
 
-    if ( domid == DOMID_SELF )
+    switch ( domid )
     {
+    case DOMID_SELF:
         *pg_owner = curr;
         return 0;
+    case DOMID_IO:
+        *pg_owner = &pv_dom_io;
+        return 0;
+    case DOMID_XEN:
+        *pg_owner = &pv_dom_xen;
+        return 0;
+    default:
+        break;
     }
     if ( domid == curr->domain_id )
         return -ESRCH;
-    if ( domid == DOMID_IO || domid == DOMID_XEN )
-    {
-        *pg_owner = NULL;
-        return 0;
-    }
     *pg_owner = get_domain_by_id(domid);
     return *pg_owner ? 0 : -ESRCH;
 }
 
 static void put_pg_owner(struct domain *pg_owner)
 {
-    if ( pg_owner && pg_owner != current->domain )
+    if ( pg_owner && pg_owner != current->domain &&
+         !pv_is_pseudo_owner(pg_owner) )
         put_domain(pg_owner);
 }
 
@@ -188,6 +199,9 @@ static int set_kernel_base(struct vcpu *v, unsigned long mfn,
 
     if ( rc )
         return rc;
+    /* The LDT pages were found through the old tables: look again. */
+    if ( mfn != old )
+        pv_destroy_ldt(v);
     pv_fill_ro_mpt(mfn_to_page(_mfn(mfn)));
     v->arch.pv.guest_table = mfn;
     v->arch.cr3 = mfn << PAGE_SHIFT;
@@ -644,17 +658,7 @@ static bool cache_flush_permitted(const struct domain *d)
 
 static int set_ldt(struct vcpu *v, const struct mmuext_op *op)
 {
-    unsigned int ents = op->arg2.nr_ents;
-    unsigned long ptr = ents ? op->arg1.linear_addr : 0;
-
-    if ( (ptr & ~PAGE_MASK) || ents > 8192 ||
-         (ents && !guest_range_ok(ptr, ents * 8ul)) )
-        return -EINVAL;
-    if ( ents )
-        return -ENOSYS;             /* no LDT window yet */
-    v->arch.pv.ldt_base = 0;
-    v->arch.pv.ldt_ents = 0;
-    return 0;
+    return pv_set_ldt(v, op->arg1.linear_addr, op->arg2.nr_ents);
 }
 
 /* Commands that act on the caller's own vCPU and TLB. */

@@ -11,15 +11,29 @@
  *
  *   L1 entry: only P, RW, US, A, D, G, the three AVAIL bits, bits 52-61
  *     and NX (bit 62, the grant marker, never; PWT/PCD/PAT only for a
- *     domain with I/O rights), else -EINVAL. The frame must be RAM
- *     (-EPERM otherwise: I/O memory mappings are not supported yet) owned
- *     by the table's owner, or by the foreign domain a privileged caller
- *     named; a general reference is taken, and a writable type reference
- *     for a writable entry; either failing is -EBUSY (a free frame, the
- *     hypervisor's, another domain's, a page table or descriptor page
- *     mapped writable). The hypervisor stores the entry with US set (the
- *     guest kernel runs in ring 3) and bit 52 ("guest kernel") on an entry
- *     the guest made without US, G on one it made with US.
+ *     domain with I/O rights), else -EINVAL. What the frame may be:
+ *     - RAM owned by the table's owner, or by the foreign domain a
+ *       privileged caller named (foreigndom): a general reference is
+ *       taken, and a writable type reference for a writable entry;
+ *       either failing is -EBUSY (a free frame, the hypervisor's,
+ *       another domain's, a page table or descriptor page mapped
+ *       writable); cache attributes on a hypervisor page are -EACCES.
+ *     - Device memory (no page_info, or a first-MiB frame of DOMID_IO's,
+ *       see dom_io_frame()): only if the table's owner and the named
+ *       owner (DOMID_IO: the table's owner) have I/O-memory rights and
+ *       the frame is not the hypervisor's (-EPERM). No references. It is
+ *       stored uncached, as Xen 4.17 does by default: a WB, WT or WP
+ *       entry becomes UC (PCD|PWT, PAT clear); UC, UC- and WC stay.
+ *     - With foreigndom DOMID_XEN (privileged callers only, pv/mm.c):
+ *       the M2P table's frames, read-only and write-back only (-EBUSY,
+ *       -EACCES); nothing else (-EBUSY; device memory -EPERM). No
+ *       references: the table is never freed. Xen shares exactly these
+ *       read-only with DOMID_XEN; writable, they never are.
+ *     The hypervisor stores the entry with US set (the guest kernel runs
+ *     in ring 3) and bit 52 ("guest kernel") on an entry the guest made
+ *     without US, G on one it made with US. Whether an entry holds
+ *     references is decided by its frame alone (l1e_counted()), so taking
+ *     and dropping always agree.
  *   L2-L4 entry: the same bits without G and PSE (no superpages), PCD,
  *     PWT (-EINVAL); the frame must be the owner's (-EINVAL) and become a
  *     table one level down: an Ln-1 type reference is taken, which
@@ -43,12 +57,13 @@
  * until unmap_grant_ref, or until the grantee dies.
  *
  * Check, then commit: validation takes the references of every entry
- * first and writes the adjusted entries (US, bit 52, G) only once all are
- * held, so a refused table is left as the guest wrote it. An L1 is
- * validated and devalidated in one go (512 entries, no recursion). L2-L4
- * work is preemptible between entries: the progress is saved in the page
- * (nr_validated_ptes, partial_ref: entries below it hold references, the
- * one at it a partial claim) and -ERESTART returned. An entry update
+ * first and writes the adjusted entries (US, bit 52, G, device memory
+ * uncached) only once all are held, so a refused table is left as the
+ * guest wrote it. An L1 is validated and devalidated in one go (512
+ * entries, no recursion). L2-L4 work is preemptible between entries: the
+ * progress is saved in the page (nr_validated_ptes, partial_ref: entries
+ * below it hold references, the one at it a partial claim) and -ERESTART
+ * returned. An entry update
  * (pv_mod_entry) takes the new entry's references, swaps the entry with a
  * compare-and-exchange and drops the old one's, so racing vCPUs never
  * lose a reference; a change that keeps the frame and the bits that
@@ -87,10 +102,19 @@
                         _PAGE_GLOBAL | _PAGE_DIRTY | _PAGE_ACCESSED |        \
                         _PAGE_USER)
 
+static unsigned long pte_mfn(intpte_t e)
+{
+    return (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
+}
+
 static struct page_info *pte_page(intpte_t e)
 {
-    return mfn_to_page(_mfn((e & PTE_ADDR_MASK) >> PAGE_SHIFT));
+    return mfn_to_page(_mfn(pte_mfn(e)));
 }
+
+/* foreigndom's pseudo-owners (asm/pv/mm.h): they own no page. */
+struct domain pv_dom_io = { .domain_id = DOMID_IO };
+struct domain pv_dom_xen = { .domain_id = DOMID_XEN };
 
 /*
  * The first MiB's frames that belong to nobody (firmware data, the BIOS
@@ -114,9 +138,89 @@ static bool dom_io_frame(unsigned long mfn)
 /* A frame with a page_info to count references in (RAM a domain owns). */
 static bool pte_ram(intpte_t e)
 {
-    unsigned long mfn = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
+    unsigned long mfn = pte_mfn(e);
 
     return mfn_valid(_mfn(mfn)) && !dom_io_frame(mfn);
+}
+
+/* --- The M2P: the frames DOMID_XEN shares read-only. --- */
+
+/* Does the present hypervisor leaf entry e, at level `level`, map mfn? */
+static bool xen_leaf_maps(intpte_t e, unsigned int level, unsigned long mfn)
+{
+    unsigned long frames = 1ul << (9 * (level - 1));
+
+    return mfn - (pte_mfn(e) & ~(frames - 1)) < frames;
+}
+
+/*
+ * One 2 MiB piece of the M2P, the L2 entry e (mm/m2p.c allocates each
+ * piece as one block): does it map mfn? A 2 MiB page maps its whole
+ * block; an L1 table (a piece cut short) maps mfn if the entry where the
+ * block's first frame puts it does.
+ */
+static bool m2p_piece_maps(intpte_t e, unsigned long mfn)
+{
+    const intpte_t *l1t;
+    unsigned long off;
+
+    if ( !(e & _PAGE_PRESENT) )
+        return false;
+    if ( e & _PAGE_PSE )
+        return xen_leaf_maps(e, 2, mfn);
+    l1t = __va(e & PTE_ADDR_MASK);
+    if ( !(l1t[0] & _PAGE_PRESENT) )
+        return false;
+    off = mfn - pte_mfn(l1t[0]);
+    return off < PAGETABLE_ENTRIES && (l1t[off] & _PAGE_PRESENT) &&
+           pte_mfn(l1t[off]) == mfn;
+}
+
+/*
+ * Is mfn a frame of the M2P table? Xen 4.17 gives the table's frames to
+ * DOMID_XEN, read-only: a privileged domain may map them read-only with
+ * foreigndom DOMID_XEN (the tools read the M2P so). Here they are Xen
+ * heap pages nobody owns or references, found through the hypervisor's
+ * own mapping of the table (RDWR_MPT_VIRT_START: L2 entries, one per
+ * piece, below one L4 slot); the cheap test first keeps every guest page
+ * out of the walk. The table never changes after boot, so neither does
+ * the answer.
+ */
+static bool m2p_frame(unsigned long mfn)
+{
+    const struct page_info *pg = mfn_to_page(_mfn(mfn));
+    intpte_t l4e = idle_pg_table[l4_table_offset(RDWR_MPT_VIRT_START)];
+    unsigned int first = l3_table_offset(RDWR_MPT_VIRT_START);
+    unsigned int last = l3_table_offset(RDWR_MPT_VIRT_END - 1);
+    const intpte_t *l3t;
+    unsigned int i, j;
+
+    BUILD_BUG_ON(l4_table_offset(RDWR_MPT_VIRT_START) !=
+                 l4_table_offset(RDWR_MPT_VIRT_END - 1));
+    if ( (ACCESS_ONCE(pg->count_info) &
+          (PGC_xen_heap | PGC_allocated | PGC_state | PGC_count_mask)) !=
+         (PGC_xen_heap | PGC_state_inuse) ||
+         page_get_owner(pg) || !(l4e & _PAGE_PRESENT) )
+        return false;
+    l3t = __va(l4e & PTE_ADDR_MASK);
+    for ( i = first; i <= last; i++ )
+    {
+        const intpte_t *l2t;
+
+        if ( !(l3t[i] & _PAGE_PRESENT) )
+            continue;
+        if ( l3t[i] & _PAGE_PSE )
+        {
+            if ( xen_leaf_maps(l3t[i], 3, mfn) )
+                return true;
+            continue;
+        }
+        l2t = __va(l3t[i] & PTE_ADDR_MASK);
+        for ( j = 0; j < PAGETABLE_ENTRIES; j++ )
+            if ( m2p_piece_maps(l2t[j], mfn) )
+                return true;
+    }
+    return false;
 }
 
 static intpte_t *table_entries(struct page_info *pg)
@@ -152,6 +256,31 @@ intpte_t pv_adjust_l1e(intpte_t e)
     return e;
 }
 
+/*
+ * Device memory is never mapped cacheable (Xen 4.17, without
+ * "mmio-relax"): with the PV PAT (index PAT:PCD:PWT = WB, WT, UC-, UC,
+ * WC, WP, UC, UC), a write-back, write-through or write-protect entry
+ * becomes UC (PCD|PWT, PAT clear); UC-, UC and WC stay as asked.
+ */
+static intpte_t force_uncached(intpte_t e)
+{
+    switch ( e & CACHE_BITS )
+    {
+    case 0:                                 /* WB */
+    case _PAGE_PWT:                         /* WT */
+    case _PAGE_PAT_L1 | _PAGE_PWT:          /* WP */
+        return (e & ~CACHE_BITS) | _PAGE_PCD | _PAGE_PWT;
+    default:
+        return e;
+    }
+}
+
+/* What the hypervisor stores for the guest's (checked, adjusted) e. */
+static intpte_t stored_l1e(intpte_t e)
+{
+    return (e & _PAGE_PRESENT) && !pte_ram(e) ? force_uncached(e) : e;
+}
+
 static int check_l1e_bits(intpte_t e, const struct domain *d)
 {
     intpte_t allowed = L1_GUEST_BITS | (has_io_rights(d) ? CACHE_BITS : 0);
@@ -159,27 +288,62 @@ static int check_l1e_bits(intpte_t e, const struct domain *d)
     return (e & ~(PTE_ADDR_MASK | allowed)) ? -EINVAL : 0;
 }
 
+/* May d map device memory frame mfn? Never the hypervisor's devices. */
+static bool may_map_io(const struct domain *d, unsigned long mfn)
+{
+    return d->arch.iomem_all && !iomem_is_hypervisor_owned(mfn);
+}
+
+/*
+ * Device memory (not RAM, or a DOMID_IO frame): both the table's owner
+ * and the frames' owner need the rights, DOMID_IO standing for the
+ * table's owner (on Xen, for the caller, who is the table's owner unless
+ * a privileged domain updates another's tables). DOMID_XEN has none.
+ * The all-ones frame, a guest's "no frame", is -EINVAL, as on Xen.
+ */
+static int check_io_l1e(unsigned long mfn, const struct domain *l1e_owner,
+                        const struct domain *pg_owner)
+{
+    if ( pg_owner == &pv_dom_io )
+        pg_owner = l1e_owner;
+    if ( may_map_io(pg_owner, mfn) && may_map_io(l1e_owner, mfn) )
+        return 0;
+    return mfn == (PTE_ADDR_MASK >> PAGE_SHIFT) ? -EINVAL : -EPERM;
+}
+
+/*
+ * DOMID_XEN: only the M2P's frames, only read-only (-EBUSY, as for any
+ * frame the caller cannot have, or have writable) and only write-back
+ * (-EACCES, as for any hypervisor page). No references: they are never
+ * freed.
+ */
+static int check_xen_l1e(intpte_t e)
+{
+    if ( (e & _PAGE_RW) || !m2p_frame(pte_mfn(e)) )
+        return -EBUSY;
+    return (e & CACHE_BITS) ? -EACCES : 0;
+}
+
+/* Does e (present, not a grant entry) hold references on its frame? */
+static bool l1e_counted(intpte_t e)
+{
+    return pte_ram(e) && !m2p_frame(pte_mfn(e));
+}
+
 int pv_get_l1e(intpte_t e, struct domain *l1e_owner, struct domain *pg_owner)
 {
     struct page_info *pg;
 
     ASSERT(e & _PAGE_PRESENT);
+    ASSERT(pg_owner);
     if ( check_l1e_bits(e, l1e_owner) )
         return -EINVAL;
     if ( !pte_ram(e) )
-    {
-        /*
-         * Device memory: only for a domain with I/O-memory rights (the
-         * hardware domain), never the hypervisor's own devices. No
-         * references: such frames have no page_info to count in.
-         */
-        if ( !l1e_owner->arch.iomem_all ||
-             iomem_is_hypervisor_owned((e & PTE_ADDR_MASK) >> PAGE_SHIFT) )
-            return -EPERM;
-        return 0;
-    }
+        return check_io_l1e(pte_mfn(e), l1e_owner, pg_owner);
+    if ( pg_owner == &pv_dom_xen )
+        return check_xen_l1e(e);
     pg = pte_page(e);
-    if ( !pg_owner || !get_page(pg, pg_owner) )
+    if ( !get_page(pg, pg_owner) )
         return -EBUSY;
     if ( (e & _PAGE_RW) && get_page_type(pg, PGT_writable_page) )
     {
@@ -201,7 +365,7 @@ void pv_put_l1e(intpte_t e)
     struct page_info *pg;
 
     /* A grant mapping's references are its grant handle's (see below). */
-    if ( !(e & _PAGE_PRESENT) || (e & _PAGE_GNTTAB) || !pte_ram(e) )
+    if ( !(e & _PAGE_PRESENT) || (e & _PAGE_GNTTAB) || !l1e_counted(e) )
         return;
     pg = pte_page(e);
     if ( e & _PAGE_RW )
@@ -232,7 +396,7 @@ static int validate_l1(struct page_info *pg)
         }
     }
     for ( i = 0; i < PAGETABLE_ENTRIES; i++ )
-        write_entry(&t[i], pv_adjust_l1e(read_entry(&t[i])));
+        write_entry(&t[i], stored_l1e(pv_adjust_l1e(read_entry(&t[i]))));
     return 0;
 }
 
@@ -577,7 +741,7 @@ static int mod_l1e(intpte_t *p, intpte_t val, struct domain *d,
                    struct domain *pg_owner, bool preserve_ad)
 {
     bool got = false, fast;
-    intpte_t old;
+    intpte_t old, store = val;
     int rc;
 
     if ( val & _PAGE_PRESENT )
@@ -585,11 +749,12 @@ static int mod_l1e(intpte_t *p, intpte_t val, struct domain *d,
         if ( check_l1e_bits(val, d) )
             return -EINVAL;
         val = pv_adjust_l1e(val);
+        store = stored_l1e(val);    /* the guest's val is what is checked */
     }
     for ( ; ; )
     {
         old = read_entry(p);
-        fast = fast_path(old, val);
+        fast = fast_path(old, store);
         if ( !fast && !got && (val & _PAGE_PRESENT) )
         {
             rc = pv_get_l1e(val, d, pg_owner);
@@ -597,7 +762,8 @@ static int mod_l1e(intpte_t *p, intpte_t val, struct domain *d,
                 return rc;
             got = true;
         }
-        if ( __atomic_compare_exchange_n(p, &old, with_ad(val, old, preserve_ad),
+        if ( __atomic_compare_exchange_n(p, &old,
+                                         with_ad(store, old, preserve_ad),
                                          false, __ATOMIC_SEQ_CST,
                                          __ATOMIC_RELAXED) )
             break;
@@ -690,7 +856,7 @@ int pv_cmpxchg_l1e(struct page_info *l1pg, unsigned int idx, intpte_t old,
 {
     struct domain *d = page_get_owner(l1pg);
     intpte_t *p = table_entries(l1pg) + idx;
-    intpte_t seen = old;
+    intpte_t seen = old, store = new;
     bool fast = false;
     int rc;
 
@@ -700,11 +866,12 @@ int pv_cmpxchg_l1e(struct page_info *l1pg, unsigned int idx, intpte_t old,
         if ( check_l1e_bits(new, d) )
             return -EINVAL;
         new = pv_adjust_l1e(new);
-        fast = fast_path(old, new);
+        store = stored_l1e(new);
+        fast = fast_path(old, store);
         if ( !fast && (rc = pv_get_l1e(new, d, d)) != 0 )
             return rc;
     }
-    if ( !__atomic_compare_exchange_n(p, &seen, new, false, __ATOMIC_SEQ_CST,
+    if ( !__atomic_compare_exchange_n(p, &seen, store, false, __ATOMIC_SEQ_CST,
                                       __ATOMIC_RELAXED) )
     {
         if ( !fast )

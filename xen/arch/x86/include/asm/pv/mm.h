@@ -130,17 +130,37 @@ int pv_devalidate_table(struct page_info *pg, unsigned int level,
 void pv_type_change_flush(struct page_info *pg, unsigned long old_type);
 
 /*
+ * The owners mmu_update's foreigndom may name besides real domains:
+ * markers only (they own no page, hold no rights, are never reference
+ * counted). DOMID_IO: device memory, with the table owner's rights;
+ * DOMID_XEN: the frames the hypervisor shares read-only (the M2P).
+ */
+extern struct domain pv_dom_io, pv_dom_xen;
+
+static inline bool pv_is_pseudo_owner(const struct domain *d)
+{
+    return d == &pv_dom_io || d == &pv_dom_xen;
+}
+
+/*
  * The references an L1 entry e of l1e_owner's stands for, to a frame of
- * pg_owner's (the same domain, or a foreign one for a privileged caller):
- * 0; -EINVAL (bits a guest may not set), -EPERM (not RAM: I/O memory is
- * not supported yet), -EBUSY (no reference can be had: not pg_owner's
- * frame, free, the hypervisor's; or writable and the frame is a page
- * table or descriptor page), -EACCES (cache attributes on a hypervisor
- * page). e must be present.
+ * pg_owner's (the same domain, a foreign one for a privileged caller, or
+ * a pseudo-owner above): 0; -EINVAL (bits a guest may not set; the
+ * all-ones frame where other device memory is -EPERM), -EPERM (device
+ * memory without I/O-memory rights, or the hypervisor's devices), -EBUSY
+ * (no reference can be had: not pg_owner's frame, free, the
+ * hypervisor's; or writable and the frame is a page table or descriptor
+ * page; with DOMID_XEN, anything but an M2P frame read-only), -EACCES
+ * (cache attributes on a hypervisor page). Device memory and M2P frames
+ * take no references. e must be present. The hypervisor stores a
+ * device-memory entry uncached (pt_validate.c).
  */
 int pv_get_l1e(intpte_t e, struct domain *l1e_owner, struct domain *pg_owner);
 void pv_put_l1e(intpte_t e);
-/* What the hypervisor stores for the guest's L1 entry e (US, 52 or G). */
+/*
+ * The hypervisor's bits on the guest's L1 entry e (US, 52 or G); entry
+ * updates and validation also store device memory uncached.
+ */
 intpte_t pv_adjust_l1e(intpte_t e);
 
 /*
