@@ -462,7 +462,7 @@ struct domain *gnttab_granter(domid_t dom, bool self_ok)
     return get_domain_by_id(dom);
 }
 
-/* Does entry flags f let domain `me` use it (whole_page: all of it)? */
+/* Do entry flags f allow this use (whole_page: of all the page)? */
 static bool entry_permits(uint16_t f, bool write, bool whole_page)
 {
     if ( (f & GTF_type_mask) != GTF_permit_access )
